@@ -1,0 +1,100 @@
+"""Configuration classes; every setting can be overridden by an EVENTHUB_* environment variable."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET = "dev-secret-not-for-production"
+
+
+def _env(name: str, default=None):
+    return os.environ.get(f"EVENTHUB_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return default if value is None else int(value)
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'eventhub.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Flask-SocketIO: "eventlet" (default) or "gevent"; only wsgi.py touches the server library.
+    ASYNC_MODE = _env("ASYNC_MODE", "eventlet")
+    # Redis URL for Flask-SocketIO's message queue when several workers run.
+    SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
+    # Origins allowed to open a socket; None means the app's own origin only.
+    SOCKETIO_CORS_ORIGINS = _env("SOCKETIO_CORS_ORIGINS")
+    # Largest Socket.IO frame the server accepts (bytes).
+    SOCKETIO_MAX_BUFFER = _env_int("SOCKETIO_MAX_BUFFER", 64 * 1024)
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
+    # How long before a session starts its video-call link is shown to members (minutes).
+    JOIN_LINK_LEAD_MINUTES = _env_int("JOIN_LINK_LEAD_MINUTES", 30)
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("en", "fr", "ar", "es")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long meeting day must not expire forms
+    # Public base URL, used in e-mails and calendar feeds outside a request.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    # Outgoing mail (invitations, calendar invites). Unset host: nothing is sent, downloads offered.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "eventhub@localhost")
+    DEBUG = False
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = _env_bool("DEBUG", False)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    # The test client needs no async server; real-server tests set the mode they exercise.
+    ASYNC_MODE = "threading"
+
+
+class ProductionConfig(Config):
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The configuration class named by `name` or EVENTHUB_CONFIG (default: development)."""
+    name = name or _env("CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"EVENTHUB_CONFIG={name!r}: expected one of {sorted(CONFIGS)}") from None

@@ -1,0 +1,90 @@
+"""EventHub: international meetings that end in agreed recommendations."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEV_SECRET, config_for
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the application: configuration, extensions, blueprints, socket handlers, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+        instance_path=str(PROJECT_DIR / "instance"),
+    )
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    _check_production(app)
+    Path(app.instance_path).mkdir(exist_ok=True)
+    logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
+
+    from . import i18n, web
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=_cors_origins(app),
+        max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
+        manage_session=False,  # the socket uses the page's login session as it is
+    )
+    i18n.init_app(app)
+    web.init_app(app)
+
+    from .markup import init_app as init_markup
+
+    init_markup(app)
+    _register_domains(app)
+    return app
+
+
+DOMAINS = ("accounts", "programme", "rooms", "board", "reports", "calendar", "api")
+
+
+def _register_domains(app: Flask) -> None:
+    """Each domain package may have views.py (`blueprints`), sockets.py (handlers), cli.py (`commands`)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from .accounts import auth
+
+    auth.init_app(app)
+    for domain in DOMAINS:
+        for part in ("models", "views", "sockets", "cli"):
+            name = f"{__name__}.{domain}.{part}"
+            if find_spec(name) is None:
+                continue
+            module = import_module(name)
+            for blueprint in getattr(module, "blueprints", ()):
+                app.register_blueprint(blueprint)
+            for command in getattr(module, "commands", ()):
+                app.cli.add_command(command)
+
+
+def _cors_origins(app: Flask):
+    origins = app.config["SOCKETIO_CORS_ORIGINS"]
+    if not origins:
+        return None  # python-engineio: same origin as the request's Host only
+    return [o.strip() for o in origins.split(",") if o.strip()]
+
+
+def _check_production(app: Flask) -> None:
+    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] == DEV_SECRET:
+        raise RuntimeError("EVENTHUB_SECRET_KEY is the development secret; set a real one in production")

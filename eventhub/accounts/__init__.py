@@ -1,0 +1,1 @@
+"""Accounts: people, signing in and out, profiles."""

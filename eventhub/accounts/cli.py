@@ -1,0 +1,3 @@
+"""Command-line account management."""
+
+commands: list = []

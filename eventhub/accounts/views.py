@@ -1,0 +1,6 @@
+"""Sign in and out, invitations, profile."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+blueprints = [bp]

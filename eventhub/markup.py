@@ -1,0 +1,40 @@
+"""Markdown rendered safely: CommonMark through markdown-it, then sanitized by nh3."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_FULL = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Messages: links, emphasis and lists only; anything else stays text.
+_LIGHT = MarkdownIt("zero", {"html": False}).enable(
+    ["emphasis", "link", "list", "newline", "autolink", "backticks"]
+)
+
+FULL_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+             "h2", "h3", "h4", "h5", "h6", "hr"}
+LIGHT_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "code"}
+_ATTRS = {"a": {"href", "title"}}
+_SCHEMES = {"http", "https", "mailto"}
+
+
+def _clean(html: str, tags: set[str]) -> str:
+    return nh3.clean(
+        html, tags=tags, attributes=_ATTRS, url_schemes=_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Notes (introduction, background, objectives) as sanitized HTML."""
+    return Markup(_clean(_FULL.render(text or ""), FULL_TAGS))
+
+
+def render_light(text: str | None) -> str:
+    """A room message as sanitized HTML: links, emphasis, lists; anything else as text."""
+    return _clean(_LIGHT.render(text or ""), LIGHT_TAGS)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown

@@ -1,0 +1,142 @@
+"""The one place that answers "may this person do this to that object".
+
+Views, socket handlers and templates ask `may(person, action, target)`; each
+action is a rule below, in terms of the person's roles in the target's event or
+working group. Tests walk RULES, so a new action without a rule fails them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from .accounts.models import Person
+from .errors import NotAllowed
+from .extensions import db
+from .programme.models import Event, Membership, Role, Session, WorkingGroup
+
+# Roles that take part (observers only read what is public).
+TAKING_PART = frozenset({Role.ORGANISER, Role.FACILITATOR, Role.RAPPORTEUR, Role.PARTICIPANT})
+BOARD_EDITORS = frozenset({Role.ORGANISER, Role.FACILITATOR, Role.RAPPORTEUR})
+MODERATORS = frozenset({Role.ORGANISER, Role.FACILITATOR})
+
+
+def _signed_in(person) -> bool:
+    return person is not None and getattr(person, "is_authenticated", False)
+
+
+def memberships(person: Person, event: Event) -> list[Membership]:
+    """Her memberships in `event`, cached for the request."""
+    if not _signed_in(person):
+        return []
+    cache = g.setdefault("_memberships", {}) if has_app_context() else {}
+    key = (person.id, event.id)
+    if key not in cache:
+        cache[key] = list(
+            db.session.scalars(
+                select(Membership).where(
+                    Membership.person_id == person.id, Membership.event_id == event.id
+                )
+            )
+        )
+    return cache[key]
+
+
+def forget_memberships() -> None:
+    """Drop the request cache after roles change."""
+    if has_app_context():
+        g.pop("_memberships", None)
+
+
+def event_roles(person: Person, event: Event) -> set[Role]:
+    """Her event-wide roles (memberships without a working group)."""
+    return {m.role for m in memberships(person, event) if m.working_group_id is None}
+
+
+def group_roles(person: Person, group: WorkingGroup) -> set[Role]:
+    """Her roles in one working group; event-wide roles count in every group."""
+    return {
+        m.role
+        for m in memberships(person, group.event)
+        if m.working_group_id in (None, group.id)
+    }
+
+
+def is_group_member(person: Person, group: WorkingGroup) -> bool:
+    """A member of the group itself (any role), or an organiser of its event."""
+    mine = memberships(person, group.event)
+    return any(m.working_group_id == group.id for m in mine) or any(
+        m.role in (Role.ORGANISER, Role.FACILITATOR, Role.RAPPORTEUR) and m.working_group_id is None
+        for m in mine
+    )
+
+
+def _event_member(person, event: Event) -> bool:
+    return any(m.role in TAKING_PART for m in memberships(person, event))
+
+
+def _event_reader(person, event: Event) -> bool:
+    return bool(memberships(person, event))
+
+
+def _organiser(person, event: Event) -> bool:
+    return Role.ORGANISER in event_roles(person, event)
+
+
+def _session_member(person, session: Session) -> bool:
+    """Takes part in the session: plenaries for every member, a group's for its members."""
+    if session.working_group is not None:
+        return is_group_member(person, session.working_group)
+    return _event_member(person, session.event)
+
+
+def _group_has(roles: frozenset[Role]) -> Callable[[Person, WorkingGroup], bool]:
+    def rule(person, group: WorkingGroup) -> bool:
+        return is_group_member(person, group) and bool(group_roles(person, group) & roles)
+
+    return rule
+
+
+RULES: dict[str, Callable[[Person | None, object], bool]] = {
+    # events
+    "event.view": _event_reader,
+    "event.take_part": _event_member,
+    "event.manage": _organiser,
+    # sessions
+    "session.view": lambda p, s: s.public or _event_reader(p, s.event),
+    "session.join_link": _session_member,
+    "session.manage": lambda p, s: _organiser(p, s.event),
+    # working groups
+    "group.view": lambda p, wg: _event_member(p, wg.event),
+    "group.view_people": lambda p, wg: _event_member(p, wg.event),
+    "group.enter_room": lambda p, wg: is_group_member(p, wg),
+    "group.facilitate": _group_has(MODERATORS),
+    "group.moderate": _group_has(MODERATORS),
+    "group.edit_board": _group_has(BOARD_EDITORS),
+    "group.take_part": _group_has(TAKING_PART),
+    "group.freeze_board": lambda p, wg: _organiser(p, wg.event),
+    # reports
+    "report.draft": _organiser,
+    "report.publish": _organiser,
+}
+
+
+def may(person: Person | None, action: str, target: object) -> bool:
+    """Whether `person` (None or anonymous: nobody) may do `action` to `target`."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise KeyError(f"no permission rule for action {action!r}") from None
+    if action not in ("session.view",) and not _signed_in(person):
+        return False
+    return bool(rule(person, target))
+
+
+def require(person: Person | None, action: str, target: object) -> None:
+    """Raise NotAllowed unless `may(person, action, target)`."""
+    if not may(person, action, target):
+        from flask_babel import gettext as _
+
+        raise NotAllowed(_("You do not have access to this."))

@@ -1,0 +1,1 @@
+"""The programme: events, networks, sessions, working groups, memberships and programme files."""

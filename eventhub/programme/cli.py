@@ -1,0 +1,3 @@
+"""Command-line programme import and export."""
+
+commands: list = []

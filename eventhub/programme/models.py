@@ -1,0 +1,256 @@
+"""The programme: events, networks, sessions, working groups, and who takes part in what role."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Person
+from ..extensions import db
+from ..types import UTCDateTime, utcnow
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Store an enum by its value (what the programme file says), not its Python name."""
+    return Enum(cls, values_callable=lambda c: [m.value for m in c], native_enum=False, length=20)
+
+
+class Attribution(enum.StrEnum):
+    CHATHAM_HOUSE = "chatham-house"
+    NAMED = "named"
+
+
+class SessionKind(enum.StrEnum):
+    OPENING = "opening"
+    CLOSING = "closing"
+    PLENARY = "plenary"
+    KEYNOTE = "keynote"
+    PANEL = "panel"
+    MINISTERIAL = "ministerial"
+    WORKING_GROUP = "working-group"
+    WORKSHOP = "workshop"
+    BILATERAL = "bilateral"
+    BREAK = "break"
+
+
+PLENARY_KINDS = frozenset(
+    {SessionKind.OPENING, SessionKind.CLOSING, SessionKind.PLENARY, SessionKind.KEYNOTE,
+     SessionKind.PANEL, SessionKind.MINISTERIAL}
+)
+
+
+class Role(enum.StrEnum):
+    ORGANISER = "organiser"
+    FACILITATOR = "facilitator"
+    RAPPORTEUR = "rapporteur"
+    PARTICIPANT = "participant"
+    OBSERVER = "observer"
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    host: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    starts: Mapped[date]
+    ends: Mapped[date]
+    attribution: Mapped[Attribution] = mapped_column(_enum(Attribution), default=Attribution.NAMED)
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    networks: Mapped[list[Network]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Network.id"
+    )
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Session.starts_at"
+    )
+    working_groups: Mapped[list[WorkingGroup]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="WorkingGroup.position"
+    )
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def chatham_house(self) -> bool:
+        return self.attribution == Attribution.CHATHAM_HOUSE
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class Network(db.Model):
+    __tablename__ = "network"
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    acronym: Mapped[str] = mapped_column(String(64), default="")
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(String(200), default="")
+
+    event: Mapped[Event] = relationship(back_populates="networks")
+
+
+working_group_lead = Table(
+    "working_group_lead",
+    db.metadata,
+    Column("working_group_id", ForeignKey("working_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("network_id", ForeignKey("network.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class WorkingGroup(db.Model):
+    __tablename__ = "working_group"
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(default=0)
+    # Notes, in Markdown; rendered and sanitized when shown.
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    background: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[Event] = relationship(back_populates="working_groups")
+    lead_networks: Mapped[list[Network]] = relationship(
+        secondary=working_group_lead, order_by="Network.id"
+    )
+    guiding_questions: Mapped[list[GuidingQuestion]] = relationship(
+        back_populates="working_group",
+        cascade="all, delete-orphan",
+        order_by="GuidingQuestion.position",
+        collection_class=ordering_list("position", count_from=1),
+    )
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="working_group", order_by="Session.starts_at"
+    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="working_group")
+
+    @property
+    def number(self) -> int:
+        """1-based position in the event, as in `WG2-R3`."""
+        return self.position
+
+
+class GuidingQuestion(db.Model):
+    __tablename__ = "guiding_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_group.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=1)
+    text: Mapped[str] = mapped_column(Text)
+
+    working_group: Mapped[WorkingGroup] = relationship(back_populates="guiding_questions")
+
+
+class Session(db.Model):
+    __tablename__ = "session"
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind))
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group.id", ondelete="SET NULL"), index=True
+    )
+    public: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    # The video call: members only, never in a public page or feed.
+    join_url: Mapped[str] = mapped_column(String(1000), default="")
+    # iCalendar SEQUENCE: bumped on every change a calendar should learn of.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    working_group: Mapped[WorkingGroup | None] = relationship(back_populates="sessions")
+    recordings: Mapped[list[Recording]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Recording.language"
+    )
+
+    @property
+    def is_plenary(self) -> bool:
+        return self.kind in PLENARY_KINDS
+
+
+class Recording(db.Model):
+    __tablename__ = "recording"
+    __table_args__ = (UniqueConstraint("session_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(1000))
+
+    session: Mapped[Session] = relationship(back_populates="recordings")
+
+
+class Membership(db.Model):
+    """A role in an event (working_group is None) or in one of its working groups."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("person_id", "event_id", "working_group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    # The network she takes part for, if any.
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    event: Mapped[Event] = relationship(back_populates="memberships")
+    working_group: Mapped[WorkingGroup | None] = relationship(back_populates="memberships")
+    network: Mapped[Network | None] = relationship()
+
+
+class Invitation(db.Model):
+    """An organiser's invitation by e-mail; accepted through a signed, expiring link."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group.id", ondelete="CASCADE")
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    working_group: Mapped[WorkingGroup | None] = relationship()
+    invited_by: Mapped[Person | None] = relationship()

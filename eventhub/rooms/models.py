@@ -1,0 +1,82 @@
+"""Live rooms and the messages posted in them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Person
+from ..extensions import db
+from ..programme.models import Event, GuidingQuestion, Session, WorkingGroup
+from ..types import UTCDateTime, utcnow
+
+
+class RoomKind(enum.StrEnum):
+    WORKING_GROUP = "working-group"  # one per working group
+    QA = "qa"  # one per plenary session, for questions and answers
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (
+        UniqueConstraint("working_group_id"),
+        UniqueConstraint("session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RoomKind] = mapped_column(
+        Enum(RoomKind, values_callable=lambda c: [m.value for m in c], native_enum=False, length=20)
+    )
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group.id", ondelete="CASCADE")
+    )
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    # The last sequence number handed out; the next message gets last_seq + 1.
+    last_seq: Mapped[int] = mapped_column(default=0)
+    current_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guiding_question.id", ondelete="SET NULL")
+    )
+
+    event: Mapped[Event] = relationship()
+    working_group: Mapped[WorkingGroup | None] = relationship()
+    session: Mapped[Session | None] = relationship()
+    current_question: Mapped[GuidingQuestion | None] = relationship()
+
+
+class Message(db.Model):
+    """A message in a room, ordered by its per-room sequence number. Hidden, never erased."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("room_id", "seq"),
+        Index("ix_message_room_seq", "room_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    # Idempotency: the client's id for this message, so a resend after a lost ack is not a duplicate.
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    guiding_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guiding_question.id", ondelete="SET NULL")
+    )
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    room: Mapped[Room] = relationship()
+    author: Mapped[Person | None] = relationship(foreign_keys=[author_id])
+    hidden_by: Mapped[Person | None] = relationship(foreign_keys=[hidden_by_id])
+    guiding_question: Mapped[GuidingQuestion | None] = relationship()
+    reply_to: Mapped[Message | None] = relationship(remote_side=[id])
+
+    @property
+    def hidden(self) -> bool:
+        return self.hidden_at is not None

@@ -1,0 +1,186 @@
+"""Shared fixtures: app, db, client, socket_client, runner, make_event, make_person, login_as."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from eventhub import create_app
+from eventhub.accounts.models import Person
+from eventhub.extensions import db as _db
+from eventhub.extensions import socketio
+from eventhub.programme.models import (
+    Attribution,
+    Event,
+    GuidingQuestion,
+    Membership,
+    Network,
+    Role,
+    Session,
+    SessionKind,
+    WorkingGroup,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEMO_PROGRAMME = PROJECT_DIR / "examples" / "ga-annual-meeting-2020.toml"
+PASSWORD = "correct horse battery staple"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip when a service or browser is missing; in CI (CI=true), fail instead."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: missing services fail instead of skipping)")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """A Socket.IO test client sharing `client`'s login session (sign in with login_as first)."""
+    clients = []
+
+    def make(flask_client=None, **kwargs):
+        sc = socketio.test_client(app, flask_test_client=flask_client or client, **kwargs)
+        clients.append(sc)
+        return sc
+
+    yield make
+    for sc in clients:
+        if sc.is_connected():
+            sc.disconnect()
+
+
+@pytest.fixture
+def make_person(db):
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, *, name: str | None = None, display_name: str | None = None,
+             password: str = PASSWORD, **fields) -> Person:
+        n = next(counter)
+        person = Person(
+            email=email or f"person{n}@example.org",
+            name=name if name is not None else f"Person {n}",
+            display_name=display_name,
+            **fields,
+        )
+        person.set_password(password)
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    """A small event: 2 networks, 2 working groups with guiding questions, a plenary and 2 WG sessions."""
+
+    def make(slug: str = "test-event", *, timezone: str = "Europe/Rome",
+             attribution: Attribution = Attribution.CHATHAM_HOUSE, public_opening: bool = True) -> Event:
+        event = Event(
+            slug=slug, title="Test Event", host="Test Host", timezone=timezone,
+            languages=["en", "fr"], starts=date(2030, 3, 1), ends=date(2030, 3, 10),
+            attribution=attribution, audiences=["Member States", "Donors"],
+            summary="A test event.",
+        )
+        a = Network(key="net-a", acronym="NA", name="Network A", region="Africa")
+        b = Network(key="net-b", acronym="NB", name="Network B", region="Nordic countries")
+        event.networks = [a, b]
+        start = datetime(2030, 3, 2, 9, 0, tzinfo=UTC)
+        for i, key in enumerate(("wg1", "wg2"), start=1):
+            wg = WorkingGroup(key=key, title=f"Working group {i}", position=i,
+                              introduction=f"Intro {i}", objectives=f"Objectives {i}")
+            wg.lead_networks = [a if i == 1 else b]
+            wg.guiding_questions = [GuidingQuestion(text=f"WG{i} question {q}") for q in (1, 2)]
+            event.working_groups.append(wg)
+            event.sessions.append(Session(
+                key=f"{key}-meeting", kind=SessionKind.WORKING_GROUP, title=f"WG{i} meeting",
+                starts_at=start + timedelta(days=i), ends_at=start + timedelta(days=i, hours=2),
+                working_group=wg, join_url=f"https://call.example.org/{key}",
+            ))
+        event.sessions.append(Session(
+            key="opening", kind=SessionKind.OPENING, title="Opening", public=public_opening,
+            starts_at=start, ends_at=start + timedelta(hours=2),
+            join_url="https://call.example.org/opening",
+        ))
+        _db.session.add(event)
+        _db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def add_member(db):
+    def add(person: Person, event: Event, role: Role | str, working_group: WorkingGroup | None = None):
+        membership = Membership(person=person, event=event, role=Role(role), working_group=working_group)
+        db.session.add(membership)
+        db.session.commit()
+        return membership
+
+    return add
+
+
+@pytest.fixture
+def login(client):
+    """Sign `person` in on `flask_client` (default: `client`) through the real login form."""
+
+    def do(person: Person, flask_client=None, password: str = PASSWORD):
+        c = flask_client or client
+        response = c.post("/login", data={"email": person.email, "password": password})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return person
+
+    return do
+
+
+@pytest.fixture
+def login_as(make_event, make_person, add_member, login, db):
+    """Sign in as a new person with `role` in an event (made if not given); returns the person.
+
+    `login_as("facilitator", working_group="wg1")` gives the role in that group only (which also
+    makes her a member of the event).
+    """
+
+    def do(role: str, *, event: Event | None = None, working_group: str | None = None,
+           flask_client=None, **person_fields) -> Person:
+        event = event or _db.session.scalar(_db.select(Event)) or make_event()
+        person = make_person(**person_fields)
+        if working_group:
+            group = next(wg for wg in event.working_groups if wg.key == working_group)
+            add_member(person, event, role, group)
+        else:
+            add_member(person, event, role)
+        return login(person, flask_client)
+
+    return do
