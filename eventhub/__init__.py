@@ -59,23 +59,23 @@ DOMAINS = ("accounts", "programme", "rooms", "board", "reports", "calendar", "ap
 
 
 def _register_domains(app: Flask) -> None:
-    """Each domain package may have views.py (`blueprints`), sockets.py (handlers), cli.py (`commands`)."""
+    """Load every domain's modules by name: models, `*views` (`blueprints`), `*sockets`, `*cli` (`commands`)."""
+    import pkgutil
     from importlib import import_module
-    from importlib.util import find_spec
 
     from .accounts import auth
 
     auth.init_app(app)
     for domain in DOMAINS:
-        for part in ("models", "views", "sockets", "cli"):
-            name = f"{__name__}.{domain}.{part}"
-            if find_spec(name) is None:
-                continue
-            module = import_module(name)
-            for blueprint in getattr(module, "blueprints", ()):
-                app.register_blueprint(blueprint)
-            for command in getattr(module, "commands", ()):
-                app.cli.add_command(command)
+        package = import_module(f"{__name__}.{domain}")
+        names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+        for name in names:
+            if name == "models" or name.endswith(("views", "sockets", "cli")):
+                module = import_module(f"{package.__name__}.{name}")
+                for blueprint in getattr(module, "blueprints", ()):
+                    app.register_blueprint(blueprint)
+                for command in getattr(module, "commands", ()):
+                    app.cli.add_command(command)
 
 
 def _cors_origins(app: Flask):

@@ -1,0 +1,132 @@
+"""What every Socket.IO handler shares: sign-in check, payload validation, one commit per event,
+persist-then-broadcast-then-acknowledge, rate limits, and domain errors as error acks.
+
+A handler decorated with `@event_handler(Payload)` receives the validated payload and returns a
+`Reply`: the wrapper commits, then emits the reply's broadcasts, then returns its ack to the
+sender, so nobody sees what was not stored, and the ack comes last.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse as parse_limit
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from .extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+
+class Payload(BaseModel):
+    """Base for event payloads: unknown fields are refused, strings are not coerced from numbers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=False)
+
+
+@dataclass
+class Broadcast:
+    event: str
+    data: Any
+    to: str
+    skip_sid: str | None = None
+
+
+@dataclass
+class Reply:
+    ack: dict = field(default_factory=dict)
+    broadcasts: list[Broadcast] = field(default_factory=list)
+
+    def broadcast(self, event: str, data: Any, to: str, *, skip_sender: bool = False) -> Reply:
+        self.broadcasts.append(Broadcast(event, data, to, request.sid if skip_sender else None))
+        return self
+
+
+class RateLimited(DomainError):
+    status = 429
+
+
+ERROR_CODES: dict[type[DomainError], str] = {
+    Invalid: "invalid",
+    NotAllowed: "forbidden",
+    NotFound: "not-found",
+    Conflict: "conflict",
+    RateLimited: "rate-limited",
+}
+
+
+def error_ack(error: DomainError) -> dict:
+    code = next((c for cls, c in ERROR_CODES.items() if isinstance(error, cls)), "error")
+    ack = {"ok": False, "error": code, "message": error.message}
+    if error.problems:
+        ack["problems"] = error.problems
+    return ack
+
+
+def _validation_message(error: ValidationError) -> Invalid:
+    fields = sorted({".".join(str(p) for p in e["loc"]) or "payload" for e in error.errors()})
+    problems = [f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in error.errors()]
+    return Invalid(_("This request is malformed (%(fields)s).", fields=", ".join(fields)),
+                   problems=problems)
+
+
+def event_handler(payload_model: type[Payload] | None = None):
+    """Wrap a Socket.IO handler: signed-in check, validation, commit, broadcasts, ack."""
+
+    def decorate(handler: Callable[..., Reply]):
+        @wraps(handler)
+        def wrapped(data=None, *extra):
+            try:
+                if not current_user.is_authenticated:
+                    raise NotAllowed(_("Please sign in again."))
+                if payload_model is not None:
+                    if not isinstance(data, dict):
+                        raise Invalid(_("This request is malformed (payload)."))
+                    try:
+                        payload = payload_model.model_validate(data)
+                    except ValidationError as error:
+                        raise _validation_message(error) from None
+                    reply = handler(payload)
+                else:
+                    reply = handler()
+                db.session.commit()
+            except DomainError as error:
+                db.session.rollback()
+                return error_ack(error)
+            except Exception:
+                db.session.rollback()
+                log.exception("socket event %s failed (sid %s)", handler.__name__, request.sid)
+                return {"ok": False, "error": "internal",
+                        "message": _("Something went wrong on our side. Please try again.")}
+            for b in reply.broadcasts:
+                socketio.emit(b.event, b.data, to=b.to, skip_sid=b.skip_sid)
+            return {"ok": True, **reply.ack}
+
+        return wrapped
+
+    return decorate
+
+
+_limiter: tuple[str, MovingWindowRateLimiter] | None = None
+
+
+def check_rate(key: str, limit: str) -> None:
+    """Raise RateLimited when `key` has used up `limit` (e.g. "10 per 10 seconds")."""
+    global _limiter
+    if not current_app.config.get("SOCKET_RATE_LIMITS_ENABLED", True):
+        return
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    if _limiter is None or _limiter[0] != uri:
+        _limiter = (uri, MovingWindowRateLimiter(storage_from_string(uri)))
+    if not _limiter[1].hit(parse_limit(limit), key):
+        raise RateLimited(_("You are sending too fast. Please wait a few seconds."))
