@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := examples/ga-annual-meeting-2020.toml
 export FLASK_APP := eventhub
 
-.PHONY: run test lint format translations install clean
+.PHONY: run test lint translations translations-update install clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -21,6 +21,14 @@ install: $(STAMP)
 
 translations: $(STAMP)
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d translations --statistics; fi
+
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project EventHub .
+	@for lang in fr ar es; do \
+	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	  else $(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; fi; \
+	done
 
 run: install translations
 	$(BIN)/flask --app eventhub db upgrade
