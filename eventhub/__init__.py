@@ -30,6 +30,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from . import i18n, web
 
+    # Domain modules first: their `@socketio.on` handlers must be known before
+    # socketio.init_app() builds the server, so that every app (tests build many) gets them.
+    modules = _domain_modules()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -51,31 +54,37 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .markup import init_app as init_markup
 
     init_markup(app)
-    _register_domains(app)
+    _register_domains(app, modules)
     return app
 
 
 DOMAINS = ("accounts", "programme", "rooms", "board", "reports", "calendar", "api")
 
 
-def _register_domains(app: Flask) -> None:
-    """Load every domain's modules by name: models, `*views` (`blueprints`), `*sockets`, `*cli` (`commands`)."""
+def _domain_modules() -> list:
+    """Each domain's modules that register something: models, `*views`, `*sockets`, `*cli`."""
     import pkgutil
     from importlib import import_module
 
+    modules = []
+    for domain in DOMAINS:
+        package = import_module(f"{__name__}.{domain}")
+        for name in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+            if name == "models" or name.endswith(("views", "sockets", "cli")):
+                modules.append(import_module(f"{package.__name__}.{name}"))
+    return modules
+
+
+def _register_domains(app: Flask, modules: list) -> None:
+    """Blueprints from `blueprints` lists, CLI commands from `commands` lists."""
     from .accounts import auth
 
     auth.init_app(app)
-    for domain in DOMAINS:
-        package = import_module(f"{__name__}.{domain}")
-        names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
-        for name in names:
-            if name == "models" or name.endswith(("views", "sockets", "cli")):
-                module = import_module(f"{package.__name__}.{name}")
-                for blueprint in getattr(module, "blueprints", ()):
-                    app.register_blueprint(blueprint)
-                for command in getattr(module, "commands", ()):
-                    app.cli.add_command(command)
+    for module in modules:
+        for blueprint in getattr(module, "blueprints", ()):
+            app.register_blueprint(blueprint)
+        for command in getattr(module, "commands", ()):
+            app.cli.add_command(command)
 
 
 def _cors_origins(app: Flask):
