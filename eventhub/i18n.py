@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, get_timezone_name
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -43,16 +43,22 @@ def zone_choices() -> list[str]:
 def select_locale() -> str:
     """Her profile's language, else her explicit choice, else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line, background work: force_locale() where it matters
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def viewer_zone(event=None) -> ZoneInfo:
     """Her profile's zone, else the one her browser told us, else the event's, else UTC."""
+    if not has_request_context():
+        return event.zone if event is not None else ZoneInfo("UTC")
     if current_user and current_user.is_authenticated:
         zone = valid_zone(current_user.timezone)
         if zone:
@@ -103,8 +109,12 @@ def fmt_date(day: date) -> str:
 def fmt_zone(zone: ZoneInfo, instant: datetime | None = None) -> str:
     """The zone's name for the locale, e.g. 'heure normale d’Europe centrale (Rome)'."""
     try:
-        return get_timezone_name(instant.astimezone(zone) if instant else zone, width="long",
-                                 locale=_locale(), return_zone=False)
+        return get_timezone_name(
+            instant.astimezone(zone) if instant else zone,
+            width="long",
+            locale=_locale(),
+            return_zone=False,
+        )
     except Exception:  # babel lacks names for a few zones: the IANA name is still right
         return zone.key
 
@@ -130,6 +140,10 @@ def init_app(app) -> None:
         }
 
     app.jinja_env.filters.update(
-        datetime=fmt_datetime, time=fmt_time, day=fmt_day, date=fmt_date, zone=fmt_zone,
+        datetime=fmt_datetime,
+        time=fmt_time,
+        day=fmt_day,
+        date=fmt_date,
+        zone=fmt_zone,
         offset=fmt_offset,
     )

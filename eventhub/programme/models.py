@@ -6,7 +6,8 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,8 +40,14 @@ class SessionKind(enum.StrEnum):
 
 
 PLENARY_KINDS = frozenset(
-    {SessionKind.OPENING, SessionKind.CLOSING, SessionKind.PLENARY, SessionKind.KEYNOTE,
-     SessionKind.PANEL, SessionKind.MINISTERIAL}
+    {
+        SessionKind.OPENING,
+        SessionKind.CLOSING,
+        SessionKind.PLENARY,
+        SessionKind.KEYNOTE,
+        SessionKind.PANEL,
+        SessionKind.MINISTERIAL,
+    }
 )
 
 
@@ -108,12 +115,20 @@ class Network(db.Model):
     event: Mapped[Event] = relationship(back_populates="networks")
 
 
-working_group_lead = Table(
-    "working_group_lead",
-    db.metadata,
-    Column("working_group_id", ForeignKey("working_group.id", ondelete="CASCADE"), primary_key=True),
-    Column("network_id", ForeignKey("network.id", ondelete="CASCADE"), primary_key=True),
-)
+class WorkingGroupLead(db.Model):
+    """A lead network of a working group, in the order the programme gives them."""
+
+    __tablename__ = "working_group_lead"
+
+    working_group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("network.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    network: Mapped[Network] = relationship()
 
 
 class WorkingGroup(db.Model):
@@ -131,8 +146,14 @@ class WorkingGroup(db.Model):
     objectives: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[Event] = relationship(back_populates="working_groups")
-    lead_networks: Mapped[list[Network]] = relationship(
-        secondary=working_group_lead, order_by="Network.id"
+    leads: Mapped[list[WorkingGroupLead]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="WorkingGroupLead.position",
+        collection_class=ordering_list("position"),
+    )
+    # The lead networks in order; assigning a list of networks replaces them.
+    lead_networks: AssociationProxy[list[Network]] = association_proxy(
+        "leads", "network", creator=lambda network: WorkingGroupLead(network=network)
     )
     guiding_questions: Mapped[list[GuidingQuestion]] = relationship(
         back_populates="working_group",
@@ -205,7 +226,9 @@ class Recording(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
     language: Mapped[str] = mapped_column(String(16))
     url: Mapped[str] = mapped_column(String(1000))
 

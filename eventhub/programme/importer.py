@@ -1,0 +1,278 @@
+"""Importing a programme file: create or update an event in place, matching records by key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..types import utcnow
+from .fileformat import (
+    EventData,
+    NetworkData,
+    Programme,
+    SessionData,
+    WorkingGroupData,
+    parse_programme,
+)
+from .models import Event, GuidingQuestion, Network, Recording, Session, WorkingGroup
+
+# Session fields a calendar shows: a change to any of them bumps the iCalendar SEQUENCE.
+CALENDAR_FIELDS = (
+    "kind",
+    "working_group",
+    "title",
+    "starts",
+    "ends",
+    "description",
+    "cancelled",
+    "location",
+    "join_url",
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, one human-readable line per record."""
+
+    event: Event
+    created: bool
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return self.created or bool(self.added or self.changed or self.cancelled)
+
+    def __str__(self) -> str:
+        if self.created:
+            lines = [_("Created event “%(slug)s”.", slug=self.event.slug)]
+        elif self.has_changes:
+            lines = [_("Updated event “%(slug)s”.", slug=self.event.slug)]
+        else:
+            lines = [_("Event “%(slug)s”: no changes.", slug=self.event.slug)]
+        for heading, items in (
+            (_("Added:"), self.added),
+            (_("Changed:"), self.changed),
+            (_("Cancelled:"), self.cancelled),
+            (_("Kept, although no longer in the file:"), self.kept),
+        ):
+            if items:
+                lines.append(heading)
+                lines.extend(f"  {item}" for item in items)
+        return "\n".join(lines)
+
+
+def import_programme(text: str, *, source: str = "<programme>") -> ImportReport:
+    """Check a programme file and apply it to the database (flushed, not committed).
+
+    Raises Invalid, listing every problem, before anything is written.
+    """
+    programme = parse_programme(text, source=source)
+    return apply_programme(programme)
+
+
+def apply_programme(programme: Programme) -> ImportReport:
+    event = db.session.scalar(db.select(Event).filter_by(slug=programme.event.slug))
+    report = ImportReport(event=event, created=event is None)
+    if event is None:
+        event = report.event = Event(slug=programme.event.slug)
+        db.session.add(event)
+    _apply_event(event, programme.event, report)
+    networks = _apply_networks(event, programme.networks, report)
+    groups = _apply_working_groups(event, programme.working_groups, networks, report)
+    _apply_sessions(event, programme.sessions, groups, report)
+    db.session.flush()
+    return report
+
+
+def _set(record: Any, values: dict[str, Any]) -> list[str]:
+    """Set the attributes that differ; return their names."""
+    changed = []
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed.append(name)
+    return changed
+
+
+def _apply_event(event: Event, data: EventData, report: ImportReport) -> None:
+    changed = _set(
+        event,
+        {
+            "title": data.title,
+            "host": data.host,
+            "timezone": data.timezone,
+            "languages": list(data.languages),
+            "starts": data.starts,
+            "ends": data.ends,
+            "attribution": data.attribution,
+            "audiences": list(data.audiences),
+            "summary": data.summary,
+        },
+    )
+    if changed and not report.created:
+        report.changed.append(_("event: %(fields)s", fields=", ".join(changed)))
+
+
+def _apply_networks(
+    event: Event, networks: tuple[NetworkData, ...], report: ImportReport
+) -> dict[str, Network]:
+    by_key = {n.key: n for n in event.networks}
+    for data in networks:
+        values = {"acronym": data.acronym, "name": data.name, "region": data.region}
+        network = by_key.get(data.key)
+        if network is None:
+            network = by_key[data.key] = Network(key=data.key, **values)
+            event.networks.append(network)
+            report.added.append(_("network “%(key)s”: %(name)s", key=data.key, name=data.name))
+        elif changed := _set(network, values):
+            report.changed.append(
+                _("network “%(key)s”: %(fields)s", key=data.key, fields=", ".join(changed))
+            )
+    in_file = {n.key for n in networks}
+    for key in sorted(set(by_key) - in_file):
+        report.kept.append(_("network “%(key)s”", key=key))
+    return by_key
+
+
+def _apply_working_groups(
+    event: Event,
+    groups: tuple[WorkingGroupData, ...],
+    networks: dict[str, Network],
+    report: ImportReport,
+) -> dict[str, WorkingGroup]:
+    by_key = {wg.key: wg for wg in event.working_groups}
+    for position, data in enumerate(groups, start=1):
+        values = {
+            "title": data.title,
+            "position": position,
+            "introduction": data.introduction,
+            "background": data.background,
+            "objectives": data.objectives,
+        }
+        group = by_key.get(data.key)
+        if group is None:
+            group = by_key[data.key] = WorkingGroup(key=data.key, **values)
+            event.working_groups.append(group)
+            report.added.append(
+                _("working group “%(key)s”: %(title)s", key=data.key, title=data.title)
+            )
+            group.lead_networks = [networks[key] for key in data.lead]
+            _apply_questions(group, data.guiding_questions)
+            continue
+        changed = _set(group, values)
+        if [n.key for n in group.lead_networks] != list(data.lead):
+            group.lead_networks = [networks[key] for key in data.lead]
+            changed.append("lead")
+        if _apply_questions(group, data.guiding_questions):
+            changed.append("guiding_questions")
+        if changed:
+            report.changed.append(
+                _("working group “%(key)s”: %(fields)s", key=data.key, fields=", ".join(changed))
+            )
+    in_file = {wg.key for wg in groups}
+    # Groups no longer in the file keep their place after those in it, so numbers stay distinct.
+    kept = sorted(
+        (wg for key, wg in by_key.items() if key not in in_file), key=lambda g: g.position
+    )
+    for position, group in enumerate(kept, start=len(groups) + 1):
+        group.position = position
+        report.kept.append(_("working group “%(key)s”", key=group.key))
+    return by_key
+
+
+def _apply_questions(group: WorkingGroup, texts: tuple[str, ...]) -> bool:
+    """Guiding questions matched by position: text updated, new ones appended, trailing ones removed."""
+    questions = group.guiding_questions
+    changed = False
+    for index, text in enumerate(texts):
+        if index < len(questions):
+            if questions[index].text != text:
+                questions[index].text = text
+                changed = True
+        else:
+            questions.append(GuidingQuestion(text=text))
+            changed = True
+    if len(questions) > len(texts):
+        del questions[len(texts) :]
+        changed = True
+    return changed
+
+
+def _apply_sessions(
+    event: Event,
+    sessions: tuple[SessionData, ...],
+    groups: dict[str, WorkingGroup],
+    report: ImportReport,
+) -> None:
+    by_key = {s.key: s for s in event.sessions}
+    now = utcnow()
+    for data in sessions:
+        session = by_key.get(data.key)
+        values = {
+            "kind": data.kind,
+            "working_group": groups[data.working_group] if data.working_group else None,
+            "title": data.title,
+            "starts_at": data.starts,
+            "ends_at": data.ends,
+            "public": data.public,
+            "description": data.description,
+            "cancelled": data.cancelled,
+            "location": data.location,
+            "join_url": data.join_url,
+        }
+        if session is None:
+            session = Session(key=data.key, **values)
+            session.recordings = [
+                Recording(language=r.language, url=r.url) for r in data.recordings
+            ]
+            event.sessions.append(session)
+            report.added.append(_("session “%(key)s”: %(title)s", key=data.key, title=data.title))
+            continue
+        changed = [_FILE_NAMES.get(name, name) for name in _set(session, values)]
+        if _apply_recordings(session, data):
+            changed.append("recordings")
+        if not changed:
+            continue
+        session.updated_at = now
+        if any(name in CALENDAR_FIELDS for name in changed):
+            session.sequence += 1
+        if "cancelled" in changed and session.cancelled:
+            report.cancelled.append(_("session “%(key)s”: cancelled in the file", key=data.key))
+            changed.remove("cancelled")
+        if changed:
+            report.changed.append(
+                _("session “%(key)s”: %(fields)s", key=data.key, fields=", ".join(changed))
+            )
+    in_file = {s.key for s in sessions}
+    for key, session in sorted(by_key.items()):
+        if key not in in_file and not session.cancelled:
+            # Kept, not deleted, so that calendars learn of the cancellation.
+            session.cancelled = True
+            session.sequence += 1
+            session.updated_at = now
+            report.cancelled.append(_("session “%(key)s”: no longer in the file", key=key))
+
+
+_FILE_NAMES = {"starts_at": "starts", "ends_at": "ends"}
+
+
+def _apply_recordings(session: Session, data: SessionData) -> bool:
+    current = {r.language: r for r in session.recordings}
+    wanted = {r.language: r.url for r in data.recordings}
+    if {lang: r.url for lang, r in current.items()} == wanted:
+        return False
+    for language, recording in current.items():
+        if language not in wanted:
+            session.recordings.remove(recording)
+        else:
+            recording.url = wanted[language]
+    for language, url in wanted.items():
+        if language not in current:
+            session.recordings.append(Recording(language=language, url=url))
+    return True
