@@ -1,0 +1,178 @@
+"""Board exports: CSV for spreadsheets and JSON with everything (docs/board-format.md).
+
+Nothing here names a person under the Chatham House rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from ..extensions import db
+from ..programme.models import Event, WorkingGroup
+from ..types import utcnow
+from . import service
+from .models import (
+    BoardItem,
+    BoardState,
+    item_reference,
+)
+
+FORMAT = "eventhub-board"
+VERSION = 1
+CSV_COLUMNS = [
+    "reference",
+    "group",
+    "kind",
+    "state",
+    "audience",
+    "question",
+    "text",
+    "endorsements",
+    "comments",
+    "sources",
+    "merged_into",
+]
+
+
+def _groups(event: Event, group: WorkingGroup | None) -> list[WorkingGroup]:
+    return [group] if group is not None else list(event.working_groups)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --- CSV ---
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection): such texts get
+# a leading apostrophe, which spreadsheets show as text and do not display.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_rows(event: Event, group: WorkingGroup | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for wg in _groups(event, group):
+        for item in service.group_items(wg):
+            question = item.guiding_question
+            rows.append(
+                {
+                    "reference": item_reference(item),
+                    "group": wg.key,
+                    "kind": str(item.kind),
+                    "state": str(item.state),
+                    "audience": _cell(item.audience or ""),
+                    "question": _cell(f"{question.position}. {question.text}") if question else "",
+                    "text": _cell(item.text),
+                    "endorsements": len(item.endorsements),
+                    "comments": len(item.visible_comments),
+                    "sources": len(item.sources),
+                    "merged_into": item_reference(item.merged_into) if item.merged_into else "",
+                }
+            )
+    return rows
+
+
+def to_csv(event: Event, group: WorkingGroup | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheets read Arabic and accents right. No names."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(csv_rows(event, group))
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- JSON ---
+
+
+def _name(person) -> str | None:
+    return person.public_name if person is not None else None
+
+
+def _item_json(item: BoardItem, named: bool) -> dict:
+    question = item.guiding_question
+    data: dict[str, Any] = {
+        "reference": item_reference(item),
+        "kind": str(item.kind),
+        "number": item.number,
+        "text": item.text,
+        "audience": item.audience,
+        "question": question.position if question else None,
+        "state": str(item.state),
+        "merged_into": item_reference(item.merged_into) if item.merged_into else None,
+        "position": item.position,
+        "version": item.version,
+        "created_at": _iso(item.created_at),
+        "updated_at": _iso(item.updated_at),
+        "endorsements": len(item.endorsements),
+        "comment_count": len(item.visible_comments),
+        "sources": [
+            {"seq": s.message.seq, "text": s.message.body}
+            for s in item.sources
+            if s.message is not None
+        ],
+        "comments": [
+            {"body": c.body, "created_at": _iso(c.created_at), "hidden": c.hidden}
+            | ({"author": _name(c.person)} if named else {})
+            for c in item.comments
+        ],
+        "versions": [
+            {
+                "version": v.version,
+                "text": v.text,
+                "audience": v.audience,
+                "question": v.guiding_question.position if v.guiding_question else None,
+                "state": str(v.state),
+                "created_at": _iso(v.created_at),
+                "summary": v.summary,
+            }
+            | ({"editor": _name(v.editor)} if named else {})
+            for v in item.versions
+        ],
+    }
+    if named:
+        data["created_by"] = _name(item.created_by)
+        data["endorsed_by"] = [_name(e.person) for e in item.endorsements]
+    return data
+
+
+def export_data(event: Event, group: WorkingGroup | None = None) -> dict:
+    named = not event.chatham_house
+    groups = []
+    for wg in _groups(event, group):
+        state = db.session.get(BoardState, wg.id)
+        groups.append(
+            {
+                "key": wg.key,
+                "title": wg.title,
+                "number": wg.number,
+                "frozen_at": _iso(state.frozen_at) if state else None,
+                "last_numbers": {
+                    "insight": state.last_insight_number if state else 0,
+                    "recommendation": state.last_recommendation_number if state else 0,
+                },
+                "items": [_item_json(i, named) for i in service.group_items(wg)],
+            }
+        )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _iso(utcnow()),
+        "event": {
+            "slug": event.slug,
+            "title": event.title,
+            "attribution": str(event.attribution),
+        },
+        "groups": groups,
+    }
+
+
+def to_json(event: Event, group: WorkingGroup | None = None) -> bytes:
+    return json.dumps(export_data(event, group), ensure_ascii=False, indent=2).encode("utf-8")

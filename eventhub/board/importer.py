@@ -1,0 +1,316 @@
+"""Restoring boards from the JSON export (docs/board-format.md): checked whole, then written."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+
+from ..errors import Invalid
+from ..extensions import db
+from ..programme.models import Event, WorkingGroup
+from ..rooms.models import Message, Room, RoomKind
+from . import service
+from .exports import FORMAT, VERSION
+from .models import (
+    MAX_COMMENT,
+    MAX_TEXT,
+    BoardItem,
+    BoardItemSource,
+    BoardItemVersion,
+    Comment,
+    ItemKind,
+    ItemState,
+)
+
+
+class _Strict(BaseModel):
+    # Names and counts from the export are there for people to read; import ignores them.
+    model_config = ConfigDict(extra="ignore")
+
+
+class VersionIn(_Strict):
+    version: int = Field(ge=1)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    audience: str | None = None
+    question: int | None = None
+    state: ItemState
+    created_at: datetime
+    summary: str = Field(default="", max_length=300)
+
+
+class SourceIn(_Strict):
+    seq: int = Field(ge=1)
+
+
+class CommentIn(_Strict):
+    body: str = Field(min_length=1, max_length=MAX_COMMENT)
+    created_at: datetime
+    hidden: bool = False
+
+
+class ItemIn(_Strict):
+    kind: ItemKind
+    number: int = Field(ge=1)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    audience: str | None = None
+    question: int | None = None
+    state: ItemState
+    merged_into: str | None = None
+    position: int = Field(ge=0)
+    version: int = Field(ge=1)
+    created_at: datetime
+    updated_at: datetime
+    sources: list[SourceIn] = []
+    comments: list[CommentIn] = []
+    versions: list[VersionIn] = Field(min_length=1)
+
+
+class LastNumbersIn(_Strict):
+    insight: int = Field(default=0, ge=0)
+    recommendation: int = Field(default=0, ge=0)
+
+
+class GroupIn(_Strict):
+    key: str
+    frozen_at: datetime | None = None
+    last_numbers: LastNumbersIn = LastNumbersIn()
+    items: list[ItemIn] = []
+
+
+class BoardFileIn(_Strict):
+    format: str
+    version: int
+    groups: list[GroupIn]
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "file"
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _suffix(item: ItemIn) -> str:
+    """ "R3" of WG2-R3: references are matched without the group's number, which may differ."""
+    return f"{ItemKind(item.kind).letter}{item.number}"
+
+
+def _ref_suffix(reference: str) -> str:
+    return reference.rsplit("-", 1)[-1]
+
+
+def _check_group(event: Event, gi: int, g: GroupIn, problems: list[str]) -> WorkingGroup | None:
+    where = f"groups[{gi}]"
+    group = next((wg for wg in event.working_groups if wg.key == g.key), None)
+    if group is None:
+        problems.append(
+            _("%(where)s.key: this event has no working group “%(key)s”.", where=where, key=g.key)
+        )
+        return None
+    questions = {q.position for q in group.guiding_questions}
+    audiences = set(event.audiences or [])
+    seen: set[tuple[str, int]] = set()
+    refs = {_suffix(i) for i in g.items}
+    for ii, item in enumerate(g.items):
+        at = f"{where}.items[{ii}]"
+        key = (str(item.kind), item.number)
+        if key in seen:
+            problems.append(
+                _(
+                    "%(where)s.number: %(kind)s number %(number)s appears twice.",
+                    where=at,
+                    kind=item.kind,
+                    number=item.number,
+                )
+            )
+        seen.add(key)
+        for field_at, audience, question in [(at, item.audience, item.question)] + [
+            (f"{at}.versions[{vi}]", v.audience, v.question) for vi, v in enumerate(item.versions)
+        ]:
+            if audience is not None and audience not in audiences:
+                problems.append(
+                    _(
+                        "%(where)s.audience: “%(audience)s” is not one of this event's audiences.",
+                        where=field_at,
+                        audience=audience,
+                    )
+                )
+            if question is not None and question not in questions:
+                problems.append(
+                    _(
+                        "%(where)s.question: the working group has no guiding question %(n)s.",
+                        where=field_at,
+                        n=question,
+                    )
+                )
+        if item.kind == ItemKind.RECOMMENDATION and not item.audience:
+            problems.append(_("%(where)s.audience: a recommendation needs an audience.", where=at))
+        if (item.state == ItemState.MERGED) != (item.merged_into is not None):
+            problems.append(
+                _(
+                    "%(where)s.merged_into: a merged item, and only a merged item, "
+                    "names the item it was merged into.",
+                    where=at,
+                )
+            )
+        elif item.merged_into is not None and _ref_suffix(item.merged_into) not in refs:
+            problems.append(
+                _(
+                    "%(where)s.merged_into: %(reference)s is not on this board.",
+                    where=at,
+                    reference=item.merged_into,
+                )
+            )
+        numbers = [v.version for v in item.versions]
+        if numbers != sorted(set(numbers)) or numbers[-1] != item.version:
+            problems.append(
+                _(
+                    "%(where)s.versions: versions must be in order, each once, and end "
+                    "with the item's version %(version)s.",
+                    where=at,
+                    version=item.version,
+                )
+            )
+    return group
+
+
+def parse_board_file(event: Event, raw: bytes | str) -> list[tuple[WorkingGroup, GroupIn]]:
+    """Read and check an export; raise Invalid listing every problem, or return what to write."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Invalid(_("The file is not JSON: %(error)s", error=str(error))) from None
+    try:
+        board = BoardFileIn.model_validate(data)
+    except ValidationError as error:
+        problems = [f"{_path(e['loc'])}: {e['msg']}" for e in error.errors()]
+        raise Invalid(_("The file is not a valid board export."), problems=problems) from None
+    problems: list[str] = []
+    if board.format != FORMAT:
+        problems.append(_("format: expected “%(format)s”.", format=FORMAT))
+    if board.version != VERSION:
+        problems.append(_("version: this EventHub reads version %(version)s.", version=VERSION))
+    pairs, keys = [], set()
+    for gi, g in enumerate(board.groups):
+        if g.key in keys:
+            problems.append(_("groups[%(i)s].key: “%(key)s” appears twice.", i=gi, key=g.key))
+        keys.add(g.key)
+        group = _check_group(event, gi, g, problems)
+        if group is not None:
+            pairs.append((group, g))
+    if problems:
+        raise Invalid(_("The file is not a valid board export."), problems=problems)
+    return pairs
+
+
+def import_board(event: Event, raw: bytes | str, *, replace: bool = False) -> list[str]:
+    """Restore boards from a JSON export. Returns notes on what was done."""
+    pairs = parse_board_file(event, raw)
+    busy = [g.key for g, _in in pairs if service.group_items(g)]
+    if busy and not replace:
+        raise Invalid(
+            _(
+                "These working groups already have items on their board: %(keys)s. Nothing was "
+                "imported; import with --replace to replace their boards.",
+                keys=", ".join(busy),
+            ),
+        )
+    notes = []
+    for group, g in pairs:
+        notes.extend(_write_group(group, g))
+    db.session.flush()
+    return notes
+
+
+def _write_group(group: WorkingGroup, g: GroupIn) -> list[str]:
+    for item in service.group_items(group):
+        item.merged_into = None
+    db.session.flush()
+    for item in service.group_items(group):
+        db.session.delete(item)
+    db.session.flush()
+    questions = {q.position: q for q in group.guiding_questions}
+    room = db.session.scalar(
+        select(Room).where(Room.working_group_id == group.id, Room.kind == RoomKind.WORKING_GROUP)
+    )
+    messages = (
+        {m.seq: m for m in db.session.scalars(select(Message).where(Message.room_id == room.id))}
+        if room
+        else {}
+    )
+    by_ref: dict[str, BoardItem] = {}
+    missing = 0
+    for data in g.items:
+        item = BoardItem(
+            working_group=group,
+            kind=data.kind,
+            number=data.number,
+            text=data.text,
+            audience=data.audience,
+            guiding_question=questions.get(data.question),
+            state=data.state,
+            position=data.position,
+            version=data.version,
+            created_at=_aware(data.created_at),
+            updated_at=_aware(data.updated_at),
+        )
+        db.session.add(item)
+        for v in data.versions:
+            item.versions.append(
+                BoardItemVersion(
+                    version=v.version,
+                    text=v.text,
+                    audience=v.audience,
+                    guiding_question=questions.get(v.question),
+                    state=v.state,
+                    created_at=_aware(v.created_at),
+                    summary=v.summary,
+                )
+            )
+        for source in data.sources:
+            message = messages.get(source.seq)
+            if message is None:
+                missing += 1
+            elif all(s.message_id != message.id for s in item.sources):
+                item.sources.append(BoardItemSource(message=message))
+        for c in data.comments:
+            item.comments.append(
+                Comment(
+                    body=c.body,
+                    created_at=_aware(c.created_at),
+                    hidden_at=_aware(c.created_at) if c.hidden else None,
+                )
+            )
+        by_ref[_suffix(data)] = item
+    db.session.flush()
+    for data in g.items:
+        if data.merged_into:
+            by_ref[_suffix(data)].merged_into = by_ref[_ref_suffix(data.merged_into)]
+    state = service.board_state(group)
+    numbers = {(str(i.kind), i.number) for i in g.items}
+    state.last_insight_number = max(
+        [g.last_numbers.insight] + [n for k, n in numbers if k == ItemKind.INSIGHT]
+    )
+    state.last_recommendation_number = max(
+        [g.last_numbers.recommendation] + [n for k, n in numbers if k == ItemKind.RECOMMENDATION]
+    )
+    state.frozen_at = _aware(g.frozen_at) if g.frozen_at else None
+    state.frozen_by = None
+    notes = [_("%(key)s: %(count)s items restored.", key=group.key, count=len(g.items))]
+    if missing:
+        notes.append(
+            _(
+                "%(key)s: %(count)s sources were not linked (the messages are not in this room).",
+                key=group.key,
+                count=missing,
+            )
+        )
+    return notes

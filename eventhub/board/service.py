@@ -1,0 +1,376 @@
+"""Board operations: capture, edit, move through the workflow, merge, endorse, comment, freeze.
+
+Every function takes the acting person and checks her permission itself, so the web page, the
+socket events and the CLI share one set of rules. Nothing is changed when a check fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from ..accounts.models import Person
+from ..errors import Invalid, NotAllowed, NotFound  # noqa: F401  (NotFound: for the edges)
+from ..extensions import db
+from ..permissions import may
+from ..programme.models import WorkingGroup
+from ..types import utcnow
+from .models import (
+    MAX_SUMMARY,
+    BoardItem,
+    BoardItemSource,
+    BoardItemVersion,
+    BoardState,
+    Comment,
+    ItemKind,
+    ItemState,
+    agreed_items,
+    item_reference,
+    items_for_messages,
+)
+from .participation import add_comment, endorse, hide_comment, withdraw_endorsement
+from .queries import (
+    board_state,
+    endorsed_by,
+    find_item,
+    get_item,
+    group_items,
+    group_room,
+    is_frozen,
+    kind_label,
+    may_see_names,
+    state_label,
+)
+from .rules import (
+    TRANSITIONS,
+    StaleVersion,
+    clean_fields,
+    refuse,
+    require_editor,
+    require_member,
+    require_not_final,
+    require_open,
+    require_version,
+    source_messages,
+)
+
+# The edges (views, sockets, CLI, tests) use the board's operations and helpers through here.
+__all__ = [
+    "TRANSITIONS",
+    "BoardState",
+    "Comment",
+    "Invalid",
+    "ItemState",
+    "NotFound",
+    "StaleVersion",
+    "add_comment",
+    "add_item",
+    "add_source",
+    "agreed_items",
+    "board_state",
+    "change_state",
+    "edit_item",
+    "endorse",
+    "endorsed_by",
+    "find_item",
+    "get_item",
+    "group_items",
+    "group_room",
+    "hide_comment",
+    "is_frozen",
+    "item_reference",
+    "items_for_messages",
+    "kind_label",
+    "may",
+    "may_see_names",
+    "merge_item",
+    "move_item",
+    "reorder",
+    "set_frozen",
+    "state_label",
+    "withdraw_endorsement",
+]
+
+
+def _record(item: BoardItem, editor: Person | None, summary: str) -> BoardItemVersion:
+    """Write the item's current state as a new version."""
+    now = utcnow()
+    item.updated_at = now
+    version = BoardItemVersion(
+        item=item,
+        version=item.version,
+        text=item.text,
+        audience=item.audience,
+        guiding_question_id=item.guiding_question_id,
+        state=item.state,
+        editor=editor,
+        created_at=now,
+        summary=summary[:MAX_SUMMARY],
+    )
+    db.session.add(version)
+    return version
+
+
+def _bump(item: BoardItem, editor: Person | None, summary: str) -> None:
+    item.version += 1
+    _record(item, editor, summary)
+
+
+def _next_number(group: WorkingGroup, kind: ItemKind) -> int:
+    """The next number for `kind` on the group's board, handed out atomically in the database
+    (two workers capturing at once never get the same one)."""
+    board_state(group)
+    column = (
+        BoardState.last_recommendation_number
+        if kind == ItemKind.RECOMMENDATION
+        else BoardState.last_insight_number
+    )
+    return db.session.execute(
+        update(BoardState)
+        .where(BoardState.working_group_id == group.id)
+        .values({column: column + 1})
+        .returning(column)
+    ).scalar_one()
+
+
+def _next_position(group: WorkingGroup) -> int:
+    last = db.session.scalar(
+        select(func.max(BoardItem.position)).where(BoardItem.working_group_id == group.id)
+    )
+    return (last or 0) + 1
+
+
+# --- changes ---
+
+
+def add_item(
+    person: Person,
+    group: WorkingGroup,
+    *,
+    kind: ItemKind | str,
+    text: str,
+    audience: str | None = None,
+    guiding_question_id: int | None = None,
+    source_message_ids: Iterable[int] = (),
+    state: ItemState | str | None = None,
+) -> BoardItem:
+    """Capture an item. Editors choose draft or proposed (default); a participant's arrives as draft."""
+    require_member(person, group)
+    require_open(group)
+    try:
+        kind = ItemKind(kind)
+    except ValueError:
+        raise Invalid(_("An item is either an insight or a recommendation.")) from None
+    editor = may(person, "group.edit_board", group)
+    if not editor:
+        initial = ItemState.DRAFT
+    else:
+        try:
+            initial = ItemState(state) if state else ItemState.PROPOSED
+        except ValueError:
+            initial = None
+        if initial not in (ItemState.DRAFT, ItemState.PROPOSED):
+            raise Invalid(_("A new item starts as a draft or as proposed."))
+    text, audience, question, problems = clean_fields(
+        group, kind=kind, text=text, audience=audience, guiding_question_id=guiding_question_id
+    )
+    messages, source_problems = source_messages(group, source_message_ids)
+    refuse(problems + source_problems)
+    item = BoardItem(
+        working_group=group,
+        kind=kind,
+        number=_next_number(group, kind),
+        text=text,
+        audience=audience,
+        guiding_question=question,
+        state=initial,
+        position=_next_position(group),
+        version=1,
+        created_by=person,
+    )
+    db.session.add(item)
+    for message in messages:
+        item.sources.append(BoardItemSource(message=message))
+    _record(item, person, _("Captured") if editor else _("Proposed by a participant"))
+    db.session.flush()
+    return item
+
+
+def edit_item(
+    person: Person,
+    item: BoardItem,
+    *,
+    version: int,
+    text: str,
+    audience: str | None = None,
+    guiding_question_id: int | None = None,
+    summary: str = "",
+) -> BoardItem:
+    """Change an item's text, audience or question; `version` is the one the edit was made on."""
+    group = item.working_group
+    require_editor(person, group)
+    require_open(group)
+    require_not_final(item)
+    require_version(item, version)
+    text, audience, question, problems = clean_fields(
+        group, kind=item.kind, text=text, audience=audience, guiding_question_id=guiding_question_id
+    )
+    refuse(problems)
+    changes = []
+    if text != item.text:
+        changes.append(_("text"))
+    if audience != item.audience:
+        changes.append(_("audience"))
+    if (question.id if question else None) != item.guiding_question_id:
+        changes.append(_("guiding question"))
+    if not changes:
+        raise Invalid(_("Nothing was changed: the item already reads like this."))
+    item.text, item.audience, item.guiding_question = text, audience, question
+    summary = (summary or "").strip() or _("Edited: %(changes)s", changes=", ".join(changes))
+    _bump(item, person, summary)
+    db.session.flush()
+    return item
+
+
+def change_state(
+    person: Person, item: BoardItem, state: ItemState | str, *, version: int | None = None
+) -> BoardItem:
+    """Move an item through draft → proposed → agreed (or back, or withdrawn)."""
+    group = item.working_group
+    require_editor(person, group)
+    require_open(group)
+    try:
+        state = ItemState(state)
+    except ValueError:
+        raise Invalid(_("That is not a state an item can have.")) from None
+    if state == ItemState.MERGED:
+        raise Invalid(_("To merge an item, choose the item it is merged into."))
+    require_not_final(item)
+    require_version(item, version)
+    if state == item.state:
+        raise Invalid(
+            _(
+                "%(reference)s is already %(state)s.",
+                reference=item_reference(item),
+                state=state_label(state),
+            )
+        )
+    if state not in TRANSITIONS[item.state]:
+        raise Invalid(
+            _(
+                "%(reference)s cannot go from %(old)s to %(new)s.",
+                reference=item_reference(item),
+                old=state_label(item.state),
+                new=state_label(state),
+            )
+        )
+    old = item.state
+    item.state = state
+    _bump(item, person, _("%(old)s → %(new)s", old=state_label(old), new=state_label(state)))
+    db.session.flush()
+    return item
+
+
+def merge_item(
+    person: Person, item: BoardItem, into: BoardItem, *, version: int | None = None
+) -> BoardItem:
+    """Merge `item` into `into`: its endorsements, comments and sources go to the survivor."""
+    group = item.working_group
+    require_editor(person, group)
+    require_open(group)
+    if into.working_group_id != item.working_group_id:
+        raise Invalid(_("An item can only be merged into another item of the same board."))
+    if into.id == item.id:
+        raise Invalid(_("An item cannot be merged into itself."))
+    require_not_final(item)
+    if into.state.final:
+        raise Invalid(
+            _(
+                "%(reference)s was merged or withdrawn; choose an item that is still open.",
+                reference=item_reference(into),
+            )
+        )
+    require_version(item, version)
+    endorsers = {e.person_id for e in into.endorsements}
+    for endorsement in list(item.endorsements):
+        if endorsement.person_id in endorsers:
+            item.endorsements.remove(endorsement)
+            db.session.delete(endorsement)
+        else:
+            endorsers.add(endorsement.person_id)
+            endorsement.item = into
+    for comment in list(item.comments):
+        comment.item = into
+    sources = {s.message_id for s in into.sources}
+    for source in list(item.sources):
+        if source.message_id not in sources:
+            sources.add(source.message_id)
+            into.sources.append(BoardItemSource(message_id=source.message_id))
+    db.session.flush()
+    item.state = ItemState.MERGED
+    item.merged_into = into
+    _bump(item, person, _("Merged into %(reference)s", reference=item_reference(into)))
+    _bump(into, person, _("%(reference)s merged into this item", reference=item_reference(item)))
+    db.session.flush()
+    return into
+
+
+def reorder(person: Person, group: WorkingGroup, item_ids: list[int]) -> list[BoardItem]:
+    """Set the board's priority order: `item_ids` first, in that order, then the rest as they were."""
+    require_editor(person, group)
+    require_open(group)
+    items = group_items(group)
+    by_id = {i.id: i for i in items}
+    if len(set(item_ids)) != len(item_ids):
+        raise Invalid(_("The new order names an item twice."))
+    unknown = [i for i in item_ids if i not in by_id]
+    if unknown:
+        raise Invalid(_("The new order names items that are not on this board."))
+    ordered = [by_id[i] for i in item_ids] + [i for i in items if i.id not in set(item_ids)]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    db.session.flush()
+    return ordered
+
+
+def move_item(person: Person, item: BoardItem, offset: int) -> list[BoardItem]:
+    """Move one item up (negative) or down (positive) in the priority order."""
+    group = item.working_group
+    ids = [i.id for i in group_items(group)]
+    index = ids.index(item.id)
+    target = max(0, min(len(ids) - 1, index + offset))
+    ids.insert(target, ids.pop(index))
+    return reorder(person, group, ids)
+
+
+def add_source(person: Person, item: BoardItem, message_id: int) -> BoardItem:
+    """Link a room message to an item."""
+    group = item.working_group
+    require_editor(person, group)
+    require_open(group)
+    require_not_final(item)
+    messages, problems = source_messages(group, [message_id])
+    refuse(problems)
+    if any(s.message_id == message_id for s in item.sources):
+        raise Invalid(_("That message is already a source of this item."))
+    item.sources.append(BoardItemSource(message=messages[0]))
+    _bump(item, person, _("Source added: message %(id)s", id=message_id))
+    db.session.flush()
+    return item
+
+
+def set_frozen(person: Person, group: WorkingGroup, frozen: bool) -> BoardState:
+    """Freeze the board (read-only for everyone) or open it again. Organisers only."""
+    if not may(person, "group.freeze_board", group):
+        raise NotAllowed(_("Only the event's organisers can freeze or unfreeze a board."))
+    state = board_state(group)
+    if frozen == state.frozen:
+        raise Invalid(
+            _("The board is already frozen.") if frozen else _("The board is not frozen.")
+        )
+    state.frozen_at = utcnow() if frozen else None
+    state.frozen_by = person if frozen else None
+    db.session.flush()
+    return state

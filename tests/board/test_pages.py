@@ -1,0 +1,221 @@
+"""The board page without JavaScript: plain forms, post-redirect-get, messages; item detail and exports."""
+
+from __future__ import annotations
+
+from eventhub.board import service
+from eventhub.board.models import BoardItem, ItemState
+
+
+def url(board, suffix=""):
+    return f"/e/{board.event.slug}/groups/{board.group.key}/board{suffix}"
+
+
+def test_board_page_lists_items_for_a_member(board, client, login):
+    board.add(text="Fund networks for the long term")
+    board.add(kind="insight", audience=None, text="Trust takes years")
+    from eventhub.extensions import db
+
+    db.session.commit()
+    login(board.participant)
+    page = client.get(url(board)).get_data(as_text=True)
+    assert "WG1-R1" in page and "Fund networks for the long term" in page
+    assert "WG1-I1" in page and "Trust takes years" in page
+    assert "Propose an item" in page
+
+
+def test_board_page_needs_an_event_member(board, client, login, make_person):
+    stranger = make_person()
+    login(stranger)
+    assert client.get(url(board)).status_code == 403
+
+
+def test_facilitator_captures_an_item_with_a_plain_form(board, client, login, db):
+    login(board.facilitator)
+    response = client.post(
+        url(board, "/items"),
+        data={
+            "kind": "recommendation",
+            "text": "Protect mediators online",
+            "audience": "Member States",
+            "question": str(board.group.guiding_questions[0].id),
+            "sources": [str(board.messages[0].id)],
+        },
+    )
+    assert response.status_code == 303
+    item = db.session.query(BoardItem).one()
+    assert (item.text, item.state, item.guiding_question_id) == (
+        "Protect mediators online",
+        ItemState.PROPOSED,
+        board.group.guiding_questions[0].id,
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    assert "The item is on the board." in page and "WG1-R1" in page
+
+
+def test_bad_capture_shows_the_problem_and_saves_nothing(board, client, login, db):
+    login(board.facilitator)
+    response = client.post(
+        url(board, "/items"),
+        data={"kind": "recommendation", "text": "x", "audience": "Aliens"},
+        follow_redirects=True,
+    )
+    assert "is not one of this event&#39;s audiences" in response.get_data(as_text=True)
+    assert db.session.query(BoardItem).count() == 0
+
+
+def test_capture_prefilled_from_a_room_message(board, client, login):
+    login(board.facilitator)
+    page = client.get(url(board, f"?from_message={board.messages[1].id}")).get_data(as_text=True)
+    assert "Mentoring too" in page
+    assert f'name="sources" value="{board.messages[1].id}"' in page
+    page = client.get(url(board, f"?from_message={board.other_messages[0].id}"))
+    assert "Another room" not in page.get_data(as_text=True)
+
+
+def test_participant_endorses_and_facilitator_agrees_with_forms(board, client, login, app, db):
+    item = board.add()
+    db.session.commit()
+    participant = app.test_client()
+    login(board.participant, participant)
+    response = participant.post(
+        url(board, f"/items/{item.id}/endorse"), data={"endorse": "1"}, follow_redirects=True
+    )
+    assert "You endorsed WG1-R1." in response.get_data(as_text=True)
+    assert "1 endorsement" in response.get_data(as_text=True)
+    login(board.facilitator)
+    response = client.post(
+        url(board, f"/items/{item.id}/state"),
+        data={"state": "agreed", "version": "1"},
+        follow_redirects=True,
+    )
+    assert "WG1-R1 is now agreed." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(BoardItem, item.id).state == ItemState.AGREED
+
+
+def test_stale_edit_form_shows_the_current_text_and_keeps_hers(board, client, login, db):
+    item = board.add()
+    service.edit_item(board.rapporteur, item, version=1, text="Their newer text", audience="Donors")
+    db.session.commit()
+    login(board.facilitator)
+    response = client.post(
+        url(board, f"/items/{item.id}/edit"),
+        data={"version": "1", "text": "My older edit", "audience": "Donors"},
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Their newer text" in page and "My older edit" in page
+    db.session.expire_all()
+    assert db.session.get(BoardItem, item.id).text == "Their newer text"
+
+
+def test_item_page_shows_history_and_diff(board, client, login, db):
+    item = board.add(text="Fund networks for five years")
+    service.edit_item(
+        board.facilitator, item, version=1, text="Fund networks for ten years", audience="Donors"
+    )
+    db.session.commit()
+    login(board.facilitator)
+    page = client.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+    assert "<del>five</del>" in page and "<ins>ten</ins>" in page
+
+
+def test_under_chatham_house_only_facilitators_see_who_endorsed_and_edited(
+    board, client, login, app, db
+):
+    item = board.add()
+    service.endorse(board.participant2, item)
+    service.add_comment(board.participant2, item, "I agree")
+    db.session.commit()
+    login(board.facilitator)
+    page = client.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+    assert "participant2-shown" in page and "facilitator-shown" in page
+    other = app.test_client()
+    login(board.participant, other)
+    page = other.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+    assert "I agree" in page and "1 endorsement" in page
+    assert "participant2-shown" not in page and "facilitator-shown" not in page
+
+
+def test_frozen_board_is_marked_and_offers_no_forms(board, client, login, db):
+    item = board.add()
+    service.set_frozen(board.organiser, board.group, True)
+    db.session.commit()
+    login(board.facilitator)
+    page = client.get(url(board)).get_data(as_text=True)
+    assert "This board is frozen" in page
+    assert "/endorse" not in page and "/state" not in page and "Add an item" not in page
+    response = client.post(
+        url(board, f"/items/{item.id}/state"),
+        data={"state": "agreed", "version": "1"},
+        follow_redirects=True,
+    )
+    assert "frozen" in response.get_data(as_text=True)
+
+
+def test_group_by_question_and_filter(board, client, login, db):
+    q1 = board.group.guiding_questions[0]
+    board.add(text="About funding", guiding_question_id=q1.id)
+    board.add(text="About safety")
+    db.session.commit()
+    login(board.participant)
+    page = client.get(url(board, "?view=question")).get_data(as_text=True)
+    assert page.index(q1.text) < page.index("About funding") < page.index("Not tied to")
+    page = client.get(url(board, "?q=safety")).get_data(as_text=True)
+    assert "About safety" in page and "About funding" not in page
+
+
+def test_item_fragment_renders_one_item_and_204_when_filtered_out(board, client, login, db):
+    item = board.add(text="About funding")
+    db.session.commit()
+    login(board.participant)
+    response = client.get(url(board, f"/items/{item.id}/fragment?view=state"))
+    page = response.get_data(as_text=True)
+    assert page.lstrip().startswith("<li") and 'data-section="s-proposed"' in page
+    assert client.get(url(board, f"/items/{item.id}/fragment?q=safety")).status_code == 204
+
+
+def test_participant_proposal_by_form_arrives_as_draft(board, client, login, db):
+    login(board.participant)
+    response = client.post(
+        url(board, "/items"),
+        data={"kind": "insight", "text": "Trust first", "state": "proposed"},
+        follow_redirects=True,
+    )
+    assert "The item is on the board." in response.get_data(as_text=True)
+    assert db.session.query(BoardItem).one().state == ItemState.DRAFT
+
+
+def test_organiser_freezes_and_unfreezes_by_form(board, client, login, db):
+    login(board.organiser)
+    client.post(url(board, "/freeze"), data={"frozen": "1"})
+    assert service.is_frozen(board.group)
+    client.post(url(board, "/freeze"), data={"frozen": "0"})
+    db.session.expire_all()
+    assert not service.is_frozen(board.group)
+
+
+def test_facilitator_cannot_freeze_by_form(board, client, login):
+    login(board.facilitator)
+    response = client.post(url(board, "/freeze"), data={"frozen": "1"}, follow_redirects=True)
+    assert "Only the event" in response.get_data(as_text=True)
+    assert not service.is_frozen(board.group)
+
+
+def test_merged_item_page_links_to_the_survivor_and_names_people_in_a_named_event(
+    make_board, in_request, client, login, db
+):
+    from eventhub.programme.models import Attribution
+
+    board = make_board(attribution=Attribution.NAMED)
+    a, b = board.add(text="A"), board.add(text="B", source_message_ids=[board.messages[0].id])
+    service.endorse(board.participant2, b)
+    service.merge_item(board.facilitator, b, a, version=1)
+    db.session.commit()
+    login(board.participant)
+    page = client.get(url(board, f"/items/{b.id}")).get_data(as_text=True)
+    assert "Merged into" in page and f'href="{url(board, f"/items/{a.id}")}"' in page
+    assert "facilitator-shown" in page  # who made each version, in a named event
+    assert f"/room#message-{board.messages[0].id}" in page
+    page = client.get(url(board, f"/items/{a.id}")).get_data(as_text=True)
+    assert "Endorsed by participant2-shown" in page
