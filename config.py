@@ -27,7 +27,9 @@ class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET)
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'eventhub.sqlite'}")
+    SQLALCHEMY_DATABASE_URI = _env(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'eventhub.sqlite'}"
+    )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # Flask-SocketIO: "eventlet" (default) or "gevent"; only wsgi.py touches the server library.
     ASYNC_MODE = _env("ASYNC_MODE", "eventlet")
@@ -40,6 +42,7 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per hour")
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
     # How long before a session starts its video-call link is shown to members (minutes).
     JOIN_LINK_LEAD_MINUTES = _env_int("JOIN_LINK_LEAD_MINUTES", 30)
@@ -51,7 +54,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
-    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long meeting day must not expire forms
+    WTF_CSRF_TIME_LIMIT = (
+        None  # tied to the session instead: a long meeting day must not expire forms
+    )
     # Public base URL, used in e-mails and calendar feeds outside a request.
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     # Outgoing mail (invitations, calendar invites). Unset host: nothing is sent, downloads offered.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
@@ -69,10 +71,23 @@ def access_rule(endpoint: str) -> str | None:
     return getattr(view, ACCESS_ATTR, None)
 
 
+def same_site(target: str) -> bool:
+    """Whether `target` is a path on this site (not `//host`, `/\\host`, a scheme, or control chars)."""
+    if target != target.strip() or any(unicodedata.category(c) == "Cc" for c in target):
+        return False
+    parts = urlsplit(target)
+    return (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and not parts.scheme
+        and not parts.netloc
+    )
+
+
 def redirect_back(default: str):
     """Back to a same-site `next` target, else to `default`."""
     target = request.form.get("next") or request.args.get("next")
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if target and same_site(target):
         return redirect(target)
     return redirect(default)
 
@@ -111,28 +126,33 @@ def init_app(app) -> None:
     def _domain_error(error: DomainError):
         db.session.rollback()
         status = 404 if isinstance(error, NotFound) else error.status
-        return render_template("error.html", message=error.message, problems=error.problems,
-                               status=status), status
+        return render_template(
+            "error.html", message=error.message, problems=error.problems, status=status
+        ), status
 
     def _http_error(status: int, message: str):
         def handler(error):
             db.session.rollback()
-            return render_template("error.html", message=message, problems=[], status=status), status
+            return render_template(
+                "error.html", message=message, problems=[], status=status
+            ), status
 
         return handler
 
     for status, message in {
         400: lambda: _("The request was not understood. Please go back and try again."),
-        403: lambda: _("You do not have access to this page. If you think you should, ask the event's organisers."),
+        403: lambda: _(
+            "You do not have access to this page. If you think you should, ask the event's organisers."
+        ),
         404: lambda: _("There is nothing here. The address may be wrong, or the page was removed."),
         405: lambda: _("That action is not available here."),
         413: lambda: _("What you sent is too large."),
         429: lambda: _("Too many attempts. Please wait a minute and try again."),
-        500: lambda: _("Something went wrong on our side. Nothing you entered was lost; please try again."),
+        500: lambda: _(
+            "Something went wrong on our side. Nothing you entered was lost; please try again."
+        ),
     }.items():
-        app.register_error_handler(
-            status, lambda e, s=status, m=message: _http_error(s, m())(e)
-        )
+        app.register_error_handler(status, lambda e, s=status, m=message: _http_error(s, m())(e))
 
     @app.errorhandler(Exception)
     def _unexpected(error):
@@ -146,7 +166,9 @@ def init_app(app) -> None:
             raise error
         return render_template(
             "error.html",
-            message=_("Something went wrong on our side. Nothing you entered was lost; please try again."),
-            problems=[], status=500,
+            message=_(
+                "Something went wrong on our side. Nothing you entered was lost; please try again."
+            ),
+            problems=[],
+            status=500,
         ), 500
-

@@ -1,0 +1,351 @@
+"""Who takes part in an event: invitations, memberships and their roles."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts import service as accounts
+from ..accounts.models import Person
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..permissions import forget_memberships
+from ..types import utcnow
+from .models import Event, Invitation, Membership, Role, WorkingGroup
+
+log = logging.getLogger(__name__)
+
+INVITATION_SALT = "eventhub.invitation"
+
+ROLE_LABELS = {
+    Role.ORGANISER: _l("Organiser"),
+    Role.FACILITATOR: _l("Facilitator"),
+    Role.RAPPORTEUR: _l("Rapporteur"),
+    Role.PARTICIPANT: _l("Participant"),
+    Role.OBSERVER: _l("Observer"),
+}
+# Roles that may be given in one working group; the others are event-wide only.
+GROUP_ROLES = frozenset({Role.FACILITATOR, Role.RAPPORTEUR, Role.PARTICIPANT})
+
+
+class InvitationUnusable(Invalid):
+    """The link is sound but can no longer be used (expired, already used, withdrawn)."""
+
+    status = 410
+
+
+# --- roles and scope ----------------------------------------------------------------------------
+
+
+def parse_role(value: str) -> Role:
+    """The role named `value`, or Invalid listing the roles there are."""
+    try:
+        return Role((value or "").strip().lower())
+    except ValueError:
+        raise Invalid(
+            _(
+                "“%(role)s” is not a role. The roles are: %(roles)s.",
+                role=(value or "")[:40],
+                roles=", ".join(r.value for r in Role),
+            )
+        ) from None
+
+
+def find_group(event: Event, key: str | None) -> WorkingGroup | None:
+    """The event's working group with `key`; None for no key; Invalid for an unknown one."""
+    if not key:
+        return None
+    for group in event.working_groups:
+        if group.key == key:
+            return group
+    raise Invalid(
+        _(
+            "The event has no working group “%(key)s”. Its working groups are: %(keys)s.",
+            key=key[:64],
+            keys=", ".join(g.key for g in event.working_groups) or "—",
+        )
+    )
+
+
+def check_scope(role: Role, group: WorkingGroup | None) -> None:
+    """Organisers and observers are event-wide; the other roles may be for one working group."""
+    if group is not None and role not in GROUP_ROLES:
+        raise Invalid(
+            _(
+                "The role “%(role)s” is for the whole event, not for one working group.",
+                role=ROLE_LABELS[role],
+            )
+        )
+
+
+def scope_label(group: WorkingGroup | None) -> str:
+    return group.title if group is not None else _("The whole event")
+
+
+# --- memberships --------------------------------------------------------------------------------
+
+
+def _membership(person: Person, event: Event, group: WorkingGroup | None) -> Membership | None:
+    in_scope = (
+        Membership.working_group_id == group.id
+        if group is not None
+        else Membership.working_group_id.is_(None)
+    )
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.person_id == person.id, Membership.event_id == event.id, in_scope
+        )
+    )
+
+
+def add_membership(
+    person: Person, event: Event, role: Role, group: WorkingGroup | None = None
+) -> tuple[Membership, bool]:
+    """Give her `role` in the event (or one of its groups); (membership, whether anything changed).
+
+    She has at most one role per scope: an existing membership in the same scope takes the new role.
+    """
+    check_scope(role, group)
+    if group is not None and group.event_id != event.id:
+        raise Invalid(_("That working group belongs to another event."))
+    membership = _membership(person, event, group)
+    if membership is not None:
+        if membership.role == role:
+            return membership, False
+        _keep_an_organiser(membership, role)
+        membership.role = role
+    else:
+        membership = Membership(person=person, event=event, working_group=group, role=role)
+        db.session.add(membership)
+    db.session.flush()
+    forget_memberships()
+    return membership, True
+
+
+def _organiser_count(event: Event) -> int:
+    return len(
+        db.session.scalars(
+            select(Membership.id).where(
+                Membership.event_id == event.id,
+                Membership.working_group_id.is_(None),
+                Membership.role == Role.ORGANISER,
+            )
+        ).all()
+    )
+
+
+def _keep_an_organiser(membership: Membership, new_role: Role | None) -> None:
+    """Refuse to demote or remove the event's last organiser (nobody could manage it any more)."""
+    if (
+        membership.role == Role.ORGANISER
+        and membership.working_group_id is None
+        and new_role != Role.ORGANISER
+        and _organiser_count(membership.event) <= 1
+    ):
+        raise Invalid(
+            _(
+                "%(name)s is the event's only organiser. Make someone else an organiser first.",
+                name=membership.person.public_name,
+            )
+        )
+
+
+def find_membership(event: Event, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.event_id != event.id:
+        raise NotFound(_("That person is no longer a member of this event."))
+    return membership
+
+
+def change_role(membership: Membership, role: Role) -> Membership:
+    """Give an existing membership another role (in the same scope)."""
+    check_scope(role, membership.working_group)
+    if membership.role != role:
+        _keep_an_organiser(membership, role)
+        membership.role = role
+        db.session.flush()
+        forget_memberships()
+    return membership
+
+
+def remove_membership(membership: Membership) -> None:
+    _keep_an_organiser(membership, None)
+    db.session.delete(membership)
+    db.session.flush()
+    forget_memberships()
+
+
+def people_of(event: Event) -> list[Membership]:
+    """The event's memberships with their people, by name, event-wide roles first."""
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.event_id == event.id)
+        .options(selectinload(Membership.person), selectinload(Membership.working_group))
+    ).all()
+    return sorted(
+        memberships,
+        key=lambda m: (
+            m.person.public_name.casefold(),
+            m.person.email,
+            m.working_group.position if m.working_group else -1,
+        ),
+    )
+
+
+# --- invitations --------------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed link's secret part: the invitation and the address it was sent to."""
+    return _serializer().dumps({"id": invitation.id, "email": invitation.email})
+
+
+def invitation_expires(invitation: Invitation) -> datetime:
+    return invitation.created_at + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+
+
+def invite(
+    event: Event,
+    email: str,
+    role: Role,
+    group: WorkingGroup | None = None,
+    *,
+    invited_by: Person | None = None,
+) -> tuple[Invitation, str]:
+    """Record an invitation and return it with its token.
+
+    Inviting the same address to the same place again renews the pending invitation.
+    """
+    address = accounts.clean_email(email)
+    check_scope(role, group)
+    if group is not None and group.event_id != event.id:
+        raise Invalid(_("That working group belongs to another event."))
+    in_scope = (
+        Invitation.working_group_id == group.id
+        if group is not None
+        else Invitation.working_group_id.is_(None)
+    )
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.event_id == event.id,
+            Invitation.email == address,
+            Invitation.accepted_at.is_(None),
+            in_scope,
+        )
+    )
+    if invitation is None:
+        invitation = Invitation(event=event, email=address, working_group=group)
+        db.session.add(invitation)
+    invitation.role = role
+    invitation.invited_by = invited_by
+    invitation.created_at = utcnow()
+    db.session.flush()
+    return invitation, invitation_token(invitation)
+
+
+def load_invitation(token: str) -> Invitation:
+    """The pending invitation behind a link; a clear refusal when it cannot be used."""
+    max_age = current_app.config["INVITATION_MAX_AGE"]
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise InvitationUnusable(
+            _("This invitation has expired. Please ask the organisers to invite you again.")
+        ) from None
+    except BadSignature:
+        raise NotFound(
+            _(
+                "This invitation link is not valid. Check that you copied all of it, "
+                "or ask the organisers for a new one."
+            )
+        ) from None
+    invitation = db.session.get(Invitation, data.get("id")) if isinstance(data, dict) else None
+    if invitation is None or invitation.email != data.get("email"):
+        raise InvitationUnusable(
+            _("This invitation was withdrawn. Please ask the organisers if you need one.")
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable(
+            _("This invitation has already been used. Sign in to take part in the event.")
+        )
+    if utcnow() > invitation_expires(invitation):
+        # Renewed invitations restart the clock; an old link to one keeps its own age.
+        raise InvitationUnusable(
+            _("This invitation has expired. Please ask the organisers to invite you again.")
+        )
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, person: Person) -> Membership:
+    """Give `person` the invited role and mark the invitation used."""
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable(_("This invitation has already been used."))
+    membership, _changed = add_membership(
+        person, invitation.event, invitation.role, invitation.working_group
+    )
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    return membership
+
+
+def accept_as_new_person(
+    invitation: Invitation, *, name: str, display_name: str | None, password: str
+) -> Person:
+    """Create the invited person's account and give her the invited role."""
+    person = accounts.create_person(
+        invitation.email, password=password, name=name, display_name=display_name
+    )
+    accept_invitation(invitation, person)
+    return person
+
+
+def pending_invitations(event: Event) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.event_id == event.id, Invitation.accepted_at.is_(None))
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+def find_invitation(event: Event, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.event_id != event.id or invitation.accepted_at:
+        raise NotFound(_("That invitation is no longer pending."))
+    return invitation
+
+
+def withdraw_invitation(invitation: Invitation) -> None:
+    """Delete a pending invitation: its link stops working."""
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def invitation_mail(invitation: Invitation, link: str) -> tuple[str, str]:
+    """Subject and body of the invitation e-mail, in the current locale."""
+    subject = _("Invitation to %(event)s", event=invitation.event.title)
+    body = _(
+        "Hello,\n\n"
+        "You are invited to take part in %(event)s.\nRole: %(role)s\nWhere: %(where)s\n\n"
+        "Open this link to accept the invitation:\n%(link)s\n\n"
+        "The link works once and expires on %(expires)s (UTC). "
+        "If you did not expect this invitation, you can ignore this message.\n",
+        event=invitation.event.title,
+        role=ROLE_LABELS[invitation.role],
+        where=scope_label(invitation.working_group),
+        link=link,
+        expires=invitation_expires(invitation).strftime("%Y-%m-%d %H:%M"),
+    )
+    return subject, body

@@ -1,0 +1,502 @@
+"""Invitations, memberships and the organisers' people page."""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from eventhub.accounts.models import Person
+from eventhub.programme import members
+from eventhub.programme.models import Event, Invitation, Membership, Role
+from tests.conftest import PASSWORD
+
+LINK = re.compile(r'value="(http://localhost/invitations/[^"]+)"')
+
+
+@pytest.fixture
+def event(make_event):
+    return make_event()
+
+
+@pytest.fixture
+def organiser(login_as, event):
+    return login_as("organiser", event=event, name="Olu Organiser")
+
+
+def _invite(client, event, email="new@example.org", role="participant", working_group=""):
+    return client.post(
+        f"/e/{event.slug}/people",
+        data={"email": email, "role": role, "working_group": working_group},
+    )
+
+
+def _link(response) -> str:
+    match = LINK.search(response.get_data(as_text=True))
+    assert match, "the page shows no invitation link"
+    return match.group(1).removeprefix("http://localhost")
+
+
+def _new_account(**overrides):
+    data = {"name": "Nadia New", "display_name": "", "password": PASSWORD, "confirm": PASSWORD}
+    data.update(overrides)
+    return data
+
+
+def _roles(db, email):
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        return None
+    return sorted(
+        (m.role.value, m.working_group.key if m.working_group else None)
+        for m in db.session.scalars(select(Membership).where(Membership.person_id == person.id))
+    )
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def test_people_page_lists_members_and_roles_for_organisers(
+    client, event, organiser, make_person, add_member
+):
+    add_member(
+        make_person("fatima@example.org", name="Fatima"),
+        event,
+        "facilitator",
+        event.working_groups[0],
+    )
+    page = client.get(f"/e/{event.slug}/people")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "fatima@example.org" in text and "Working group 1" in text
+    assert "Facilitator" in text and "Olu Organiser" in text
+
+
+@pytest.mark.parametrize(
+    "role, group",
+    [("participant", None), ("facilitator", "wg1"), ("observer", None), ("rapporteur", "wg2")],
+)
+def test_people_page_is_for_organisers_only(client, event, login_as, role, group):
+    login_as(role, event=event, working_group=group)
+    assert client.get(f"/e/{event.slug}/people").status_code == 403
+    assert _invite(client, event).status_code == 403
+    assert client.get(f"/e/{event.slug}/people/1/remove").status_code == 403
+
+
+def test_people_page_sends_strangers_to_sign_in(client, event):
+    response = client.get(f"/e/{event.slug}/people")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_organiser_of_one_event_cannot_manage_another(client, make_event, login_as, db):
+    mine = make_event("mine")
+    other = make_event("other")
+    login_as("organiser", event=mine)
+    assert client.get(f"/e/{other.slug}/people").status_code == 403
+    assert _invite(client, other).status_code == 403
+    assert db.session.scalar(select(Invitation)) is None
+
+
+def test_people_page_of_unknown_event_is_404(client, organiser):
+    assert client.get("/e/no-such-event/people").status_code == 404
+
+
+# --- inviting ----------------------------------------------------------------------------------
+
+
+def test_invitation_without_mail_shows_the_link_and_a_new_person_accepts(
+    client, app, event, organiser, db
+):
+    response = _invite(client, event, "Nadia@Example.org", "facilitator", "wg1")
+    assert response.status_code == 200
+    link = _link(response)
+    assert "new@example.org" not in response.get_data(as_text=True)
+    assert "nadia@example.org" in response.get_data(as_text=True)  # listed as pending
+    client.post("/logout")
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Create your account for nadia@example.org" in page.get_data(as_text=True)
+    response = client.post(link, data=_new_account(display_name="N."))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/e/{event.slug}/"
+    assert _roles(db, "nadia@example.org") == [("facilitator", "wg1")]
+    nadia = db.session.scalar(select(Person).where(Person.email == "nadia@example.org"))
+    assert (nadia.name, nadia.display_name) == ("Nadia New", "N.")
+    assert nadia.check_password(PASSWORD)
+    assert client.get("/profile").status_code == 200  # signed in
+
+
+def test_invitation_is_emailed_when_smtp_is_configured(client, app, event, organiser):
+    aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = aiosmtpd.Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        response = _invite(client, event, "nadia@example.org", "participant", "wg2")
+    finally:
+        controller.stop()
+    assert response.status_code == 302
+    assert "An invitation was sent to nadia@example.org" in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    assert len(received) == 1 and received[0].rcpt_tos == ["nadia@example.org"]
+    body = received[0].content.decode()
+    assert "Working group 2" in body
+    assert re.search(r"http://localhost/invitations/\S+", body)
+
+
+def test_unreachable_mail_server_falls_back_to_showing_the_link(client, app, event, organiser):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here now
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    response = _invite(client, event)
+    assert response.status_code == 200
+    assert "could not be sent" in response.get_data(as_text=True)
+    assert _link(response)
+
+
+@pytest.mark.parametrize("role", ["organiser", "observer"])
+def test_event_wide_roles_cannot_be_given_in_one_working_group(client, event, organiser, db, role):
+    response = _invite(client, event, role=role, working_group="wg1")
+    assert response.status_code == 400
+    assert "is for the whole event, not for one working group" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation)) is None
+
+
+@pytest.mark.parametrize(
+    "email, role, group, message",
+    [
+        ("", "participant", "", "Enter the e-mail address to invite."),
+        ("not-an-address", "participant", "", "is not an e-mail address"),
+        ("a" * 300 + "@example.org", "participant", "", "not an e-mail address"),
+        ("x@example.org\nBcc: y@example.org", "participant", "", "not an e-mail address"),
+        ("x@example.org", "queen", "", "Choose one of the roles in the list."),
+        ("x@example.org", "participant", "wg99", "Choose the whole event or one of its"),
+        ("x@example.org", "", "", "Choose one of the roles in the list."),
+    ],
+)
+def test_bad_invitations_get_a_message_and_change_nothing(
+    client, event, organiser, db, email, role, group, message
+):
+    response = _invite(client, event, email, role, group)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation)) is None
+
+
+def test_inviting_again_renews_the_pending_invitation(client, event, organiser, db):
+    _invite(client, event, "nadia@example.org", "participant")
+    _invite(client, event, "nadia@example.org", "observer")
+    invitations = db.session.scalars(select(Invitation)).all()
+    assert [(i.email, i.role) for i in invitations] == [("nadia@example.org", Role.OBSERVER)]
+
+
+# --- accepting ---------------------------------------------------------------------------------
+
+
+def test_expired_invitation_gets_a_clear_page(client, app, event, organiser, db):
+    link = _link(_invite(client, event))
+    client.post("/logout")
+    app.config["INVITATION_MAX_AGE"] = -1
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.get_data(as_text=True)
+    assert client.post(link, data=_new_account()).status_code == 410
+    assert _roles(db, "new@example.org") is None
+
+
+def test_invitation_older_than_its_age_is_expired_even_if_renewed_link(
+    client, app, event, organiser, db
+):
+    link = _link(_invite(client, event))
+    invitation = db.session.scalar(select(Invitation))
+    invitation.created_at -= timedelta(seconds=app.config["INVITATION_MAX_AGE"] + 60)
+    db.session.commit()
+    assert client.get(link).status_code == 410
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda link: link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb"),
+        lambda link: link + "x",
+        lambda link: "/invitations/" + "A" * 5000,
+        lambda link: "/invitations/%00%ff",
+    ],
+)
+def test_tampered_invitation_link_gets_a_clear_page(client, event, organiser, db, mangle):
+    link = _link(_invite(client, event))
+    client.post("/logout")
+    response = client.get(mangle(link))
+    assert response.status_code == 404
+    assert "This invitation link is not valid" in response.get_data(as_text=True)
+
+
+def test_invitation_signed_with_another_secret_is_refused(client, app, event, organiser):
+    link = _link(_invite(client, event))
+    app.config["SECRET_KEY"] = "another-secret"
+    client.post("/logout")
+    assert client.get(link).status_code == 404
+
+
+def test_used_invitation_cannot_be_used_again(client, event, organiser, db):
+    link = _link(_invite(client, event))
+    client.post("/logout")
+    client.post(link, data=_new_account())
+    client.post("/logout")
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "already been used" in response.get_data(as_text=True)
+    response = client.post(link, data=_new_account(name="Someone else"))
+    assert response.status_code == 410
+
+
+def test_withdrawn_invitation_stops_working(client, event, organiser, db):
+    link = _link(_invite(client, event))
+    invitation = db.session.scalar(select(Invitation))
+    response = client.post(f"/e/{event.slug}/invitations/{invitation.id}/withdraw")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Invitation)) is None
+    client.post("/logout")
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "withdrawn" in response.get_data(as_text=True)
+
+
+def test_existing_person_signs_in_then_accepts(client, event, organiser, make_person, db):
+    make_person("known@example.org")
+    link = _link(_invite(client, event, "known@example.org", "rapporteur", "wg2"))
+    client.post("/logout")
+    page = client.get(link).get_data(as_text=True)
+    assert "Sign in to accept the invitation" in page
+    assert "Create your account" not in page
+    # A stranger cannot create a second account for the address.
+    assert client.post(link, data=_new_account()).status_code == 200
+    assert db.session.scalar(select(Person).where(Person.name == "Nadia New")) is None
+
+    signed_in = client.post(
+        "/login", data={"email": "known@example.org", "password": PASSWORD, "next": link}
+    )
+    assert signed_in.headers["Location"] == link
+    assert "Accept the invitation" in client.get(link).get_data(as_text=True)
+    response = client.post(link)
+    assert response.status_code == 302
+    assert _roles(db, "known@example.org") == [("rapporteur", "wg2")]
+
+
+def test_signed_in_person_accepting_keeps_her_other_roles(
+    client, event, make_person, add_member, login, db
+):
+    boss = make_person("boss@example.org")
+    add_member(boss, event, "organiser")
+    someone = make_person("someone@example.org")
+    add_member(someone, event, "participant", event.working_groups[0])
+    invitation, token = members.invite(
+        event, "someone@example.org", Role.FACILITATOR, event.working_groups[1], invited_by=boss
+    )
+    db.session.commit()
+    login(someone)
+    assert client.post(f"/invitations/{token}").status_code == 302
+    assert _roles(db, "someone@example.org") == [("facilitator", "wg2"), ("participant", "wg1")]
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"password": "short", "confirm": "short"}, "Use between 10 and 500 characters."),
+        ({"confirm": "something else entirely"}, "The two passwords are not the same."),
+        ({"name": ""}, "Enter your name."),
+        ({"name": "n" * 1000}, "Use at most 200 characters."),
+        ({"display_name": "\x1b[31mred"}, "cannot be shown"),
+        ({"password": "p" * 600, "confirm": "p" * 600}, "Use between 10 and 500 characters."),
+    ],
+)
+def test_new_account_garbage_gets_a_message_and_creates_nothing(
+    client, event, organiser, db, fields, message
+):
+    link = _link(_invite(client, event))
+    client.post("/logout")
+    response = client.post(link, data=_new_account(**fields))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _roles(db, "new@example.org") is None
+    assert db.session.scalar(select(Invitation)).accepted_at is None
+
+
+# --- changing and removing roles ---------------------------------------------------------------
+
+
+def test_organiser_changes_a_role(client, event, organiser, make_person, add_member, db):
+    membership = add_member(
+        make_person("p@example.org"), event, "participant", event.working_groups[0]
+    )
+    response = client.post(
+        f"/e/{event.slug}/people/{membership.id}/role",
+        data={"role": "facilitator"},
+        follow_redirects=True,
+    )
+    assert "is now Facilitator" in response.get_data(as_text=True)
+    assert _roles(db, "p@example.org") == [("facilitator", "wg1")]
+
+
+def test_group_membership_cannot_become_an_event_wide_role(
+    client, event, organiser, make_person, add_member, db
+):
+    membership = add_member(
+        make_person("p@example.org"), event, "participant", event.working_groups[0]
+    )
+    response = client.post(
+        f"/e/{event.slug}/people/{membership.id}/role",
+        data={"role": "organiser"},
+        follow_redirects=True,
+    )
+    assert "Choose one of the roles in the list." in response.get_data(as_text=True)
+    assert _roles(db, "p@example.org") == [("participant", "wg1")]
+
+
+@pytest.mark.parametrize("role", ["", "x" * 10_000, "organiser\x00", "مشارك"])
+def test_garbage_role_gets_a_message_and_changes_nothing(
+    client, event, organiser, make_person, add_member, db, role
+):
+    membership = add_member(make_person("p@example.org"), event, "observer")
+    response = client.post(
+        f"/e/{event.slug}/people/{membership.id}/role", data={"role": role}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Choose one of the roles in the list." in response.get_data(as_text=True)
+    assert _roles(db, "p@example.org") == [("observer", None)]
+
+
+def test_the_last_organiser_cannot_be_demoted_or_removed(client, event, organiser, db):
+    mine = db.session.scalar(select(Membership).where(Membership.person_id == organiser.id))
+    response = client.post(
+        f"/e/{event.slug}/people/{mine.id}/role", data={"role": "observer"}, follow_redirects=True
+    )
+    assert "only organiser" in response.get_data(as_text=True)
+    response = client.post(f"/e/{event.slug}/people/{mine.id}/remove", follow_redirects=True)
+    assert "only organiser" in response.get_data(as_text=True)
+    assert _roles(db, organiser.email) == [("organiser", None)]
+
+
+def test_removal_asks_for_confirmation_then_removes(
+    client, event, organiser, make_person, add_member, db
+):
+    membership = add_member(make_person("p@example.org", name="Pia"), event, "observer")
+    page = client.get(f"/e/{event.slug}/people/{membership.id}/remove")
+    assert page.status_code == 200
+    assert "Remove Pia" in page.get_data(as_text=True)
+    assert _roles(db, "p@example.org") == [("observer", None)]
+    response = client.post(f"/e/{event.slug}/people/{membership.id}/remove")
+    assert response.status_code == 302
+    assert _roles(db, "p@example.org") == []
+
+
+def test_membership_of_another_event_is_not_found_here(
+    client, make_event, login_as, make_person, add_member, db
+):
+    mine = make_event("mine")
+    other = make_event("other")
+    login_as("organiser", event=mine)
+    theirs = add_member(make_person("p@example.org"), other, "observer")
+    assert client.post(f"/e/{mine.slug}/people/{theirs.id}/remove").status_code == 404
+    assert (
+        client.post(
+            f"/e/{mine.slug}/people/{theirs.id}/role", data={"role": "participant"}
+        ).status_code
+        == 404
+    )
+    assert _roles(db, "p@example.org") == [("observer", None)]
+
+
+def test_removed_person_loses_access(client, event, make_person, add_member, login, db):
+    boss = make_person("boss@example.org")
+    add_member(boss, event, "organiser")
+    second = make_person("second@example.org")
+    membership = add_member(second, event, "organiser")
+    login(second)
+    assert client.get(f"/e/{event.slug}/people").status_code == 200
+    # She removes her own organiser role; the page is no longer hers.
+    response = client.post(f"/e/{event.slug}/people/{membership.id}/remove")
+    assert response.headers["Location"] == "/"
+    assert client.get(f"/e/{event.slug}/people").status_code == 403
+
+
+def test_pending_invitations_are_listed_until_accepted(client, event, organiser):
+    link = _link(_invite(client, event, "pending@example.org", "observer"))
+    page = client.get(f"/e/{event.slug}/people").get_data(as_text=True)
+    assert "Pending invitations" in page and "pending@example.org" in page
+    client.post("/logout")
+    client.post(link, data=_new_account())
+    client.post("/logout")
+    client.post("/login", data={"email": organiser.email, "password": PASSWORD})
+    page = client.get(f"/e/{event.slug}/people").get_data(as_text=True)
+    assert "No invitation is waiting for an answer." in page
+    assert "pending@example.org" in page  # now a member
+
+
+def test_accepting_while_signed_in_as_someone_else_says_so(
+    client, event, make_person, add_member, login, db
+):
+    boss = make_person("boss@example.org")
+    add_member(boss, event, "organiser")
+    _invitation, token = members.invite(event, "invited@example.org", Role.OBSERVER)
+    db.session.commit()
+    login(make_person("other@example.org"))
+    page = client.get(f"/invitations/{token}").get_data(as_text=True)
+    assert "This invitation was sent to invited@example.org" in page
+    assert "You are signed in as other@example.org" in page
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    from eventhub import create_app
+    from eventhub.extensions import db as _db
+
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limited.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        INVITATION_RATE_LIMIT="2 per hour",
+    )
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def test_sending_many_invitations_is_rate_limited(limited_app):
+    from eventhub.extensions import db
+
+    client = limited_app.test_client()
+    event = Event(
+        slug="e", title="E", timezone="UTC", starts=date(2030, 1, 1), ends=date(2030, 1, 2)
+    )
+    boss = Person(email="boss@example.org", name="Boss")
+    boss.set_password(PASSWORD)
+    db.session.add_all([event, boss, Membership(person=boss, event=event, role=Role.ORGANISER)])
+    db.session.commit()
+    client.post("/login", data={"email": "boss@example.org", "password": PASSWORD})
+    for n in range(2):
+        assert _invite(client, event, f"p{n}@example.org").status_code == 200
+    response = _invite(client, event, "p3@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert client.get(f"/e/{event.slug}/people").status_code == 200
