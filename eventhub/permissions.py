@@ -106,8 +106,14 @@ RULES: dict[str, Callable[[Person | None, object], bool]] = {
     "event.manage": _organiser,
     # sessions
     "session.view": lambda p, s: s.public or _event_reader(p, s.event),
-    "session.join_link": _session_member,
+    # Observers never get the call link, even when they follow a group.
+    "session.join_link": lambda p, s: (
+        _session_member(p, s)
+        and (s.working_group is None or _group_has(TAKING_PART)(p, s.working_group))
+    ),
     "session.manage": lambda p, s: _organiser(p, s.event),
+    "session.enter_qa": lambda p, s: s.is_plenary and _event_member(p, s.event),
+    "session.moderate_qa": lambda p, s: s.is_plenary and _organiser(p, s.event),
     # working groups
     "group.view": lambda p, wg: _event_member(p, wg.event),
     "group.view_people": lambda p, wg: _event_member(p, wg.event),
@@ -117,9 +123,11 @@ RULES: dict[str, Callable[[Person | None, object], bool]] = {
     "group.edit_board": _group_has(BOARD_EDITORS),
     "group.take_part": _group_has(TAKING_PART),
     "group.freeze_board": lambda p, wg: _organiser(p, wg.event),
+    "group.send_invites": lambda p, wg: _organiser(p, wg.event),
     # reports
     "report.draft": _organiser,
     "report.publish": _organiser,
+    "report.read": _event_reader,  # published versions; public ones are checked in reports.service
 }
 
 
