@@ -43,6 +43,12 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per hour")
+    # Live rooms, per person and room (see docs/realtime.md).
+    ROOM_MESSAGE_RATE = _env("ROOM_MESSAGE_RATE", "10 per 10 seconds")
+    ROOM_REPORT_RATE = _env("ROOM_REPORT_RATE", "5 per minute")
+    ROOM_ACTION_RATE = _env("ROOM_ACTION_RATE", "30 per minute")
+    # werkzeug's password hashing method; tests use a cheap one.
+    PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
     # How long before a session starts its video-call link is shown to members (minutes).
     JOIN_LINK_LEAD_MINUTES = _env_int("JOIN_LINK_LEAD_MINUTES", 30)
@@ -80,6 +86,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: tests sign many people in
     # The test client needs no async server; real-server tests set the mode they exercise.
     ASYNC_MODE = "threading"
 

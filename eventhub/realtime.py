@@ -17,10 +17,12 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_socketio import join_room
 from limits import parse as parse_limit
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, ConfigDict, ValidationError
+from socketio.exceptions import ConnectionRefusedError
 
 from .errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from .extensions import db, socketio
@@ -46,9 +48,16 @@ class Broadcast:
 class Reply:
     ack: dict = field(default_factory=dict)
     broadcasts: list[Broadcast] = field(default_factory=list)
+    # Side effects on sockets (join/leave rooms) that must wait for the commit.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def broadcast(self, event: str, data: Any, to: str, *, skip_sender: bool = False) -> Reply:
         self.broadcasts.append(Broadcast(event, data, to, request.sid if skip_sender else None))
+        return self
+
+    def then(self, action: Callable[[], None]) -> Reply:
+        """Run `action` after the commit, before the broadcasts."""
+        self.after_commit.append(action)
         return self
 
 
@@ -66,18 +75,25 @@ ERROR_CODES: dict[type[DomainError], str] = {
 
 
 def error_ack(error: DomainError) -> dict:
-    code = next((c for cls, c in ERROR_CODES.items() if isinstance(error, cls)), "error")
+    """The error ack for a domain error; an error may name its own `code` and extra `details`."""
+    code = getattr(error, "code", None) or next(
+        (c for cls, c in ERROR_CODES.items() if isinstance(error, cls)), "error"
+    )
     ack = {"ok": False, "error": code, "message": error.message}
     if error.problems:
         ack["problems"] = error.problems
+    ack.update(getattr(error, "details", None) or {})
     return ack
 
 
 def _validation_message(error: ValidationError) -> Invalid:
     fields = sorted({".".join(str(p) for p in e["loc"]) or "payload" for e in error.errors()})
-    problems = [f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in error.errors()]
-    return Invalid(_("This request is malformed (%(fields)s).", fields=", ".join(fields)),
-                   problems=problems)
+    problems = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in error.errors()
+    ]
+    return Invalid(
+        _("This request is malformed (%(fields)s).", fields=", ".join(fields)), problems=problems
+    )
 
 
 def event_handler(payload_model: type[Payload] | None = None):
@@ -106,15 +122,69 @@ def event_handler(payload_model: type[Payload] | None = None):
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed (sid %s)", handler.__name__, request.sid)
-                return {"ok": False, "error": "internal",
-                        "message": _("Something went wrong on our side. Please try again.")}
-            for b in reply.broadcasts:
-                socketio.emit(b.event, b.data, to=b.to, skip_sid=b.skip_sid)
+                return {
+                    "ok": False,
+                    "error": "internal",
+                    "message": _("Something went wrong on our side. Please try again."),
+                }
+            # Stored: from here on the event succeeded. A failed broadcast (say, the message
+            # queue is down) is logged; clients fetch what they missed when they catch up.
+            try:
+                for action in reply.after_commit:
+                    action()
+                for b in reply.broadcasts:
+                    socketio.emit(b.event, b.data, to=b.to, skip_sid=b.skip_sid)
+            except Exception:
+                log.exception(
+                    "socket event %s: broadcast failed (sid %s)", handler.__name__, request.sid
+                )
             return {"ok": True, **reply.ack}
 
         return wrapped
 
     return decorate
+
+
+def person_room(person_id: int) -> str:
+    """The Socket.IO room holding every socket of one person (notices meant for her alone)."""
+    return f"person:{person_id}"
+
+
+_connect_hooks: list[Callable[[Any], None]] = []
+_disconnect_hooks: list[Callable[[str], None]] = []
+
+
+def on_connect(hook: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Register `hook(person)` to run when a signed-in person's socket connects."""
+    _connect_hooks.append(hook)
+    return hook
+
+
+def on_disconnect(hook: Callable[[str], None]) -> Callable[[str], None]:
+    """Register `hook(sid)` to run when a socket disconnects (presence bookkeeping)."""
+    _disconnect_hooks.append(hook)
+    return hook
+
+
+# The one connect/disconnect handler pair of the default namespace: domains add hooks above
+# instead of registering their own (a second `@socketio.on("connect")` would replace this one).
+@socketio.on("connect")
+def _connect(auth=None):
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("unauthorized")
+    join_room(person_room(current_user.id))
+    for hook in _connect_hooks:
+        hook(current_user._get_current_object())
+
+
+@socketio.on("disconnect")
+def _disconnect(reason=None):
+    sid = request.sid
+    for hook in _disconnect_hooks:
+        try:
+            hook(sid)
+        except Exception:
+            log.exception("disconnect hook %s failed (sid %s)", hook.__name__, sid)
 
 
 _limiter: tuple[str, MovingWindowRateLimiter] | None = None

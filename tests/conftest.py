@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from eventhub import create_app
 from eventhub.accounts.models import Person
@@ -38,9 +40,29 @@ def need(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+def fresh_g() -> None:
+    """Forget who the last request was from.
+
+    The `app` fixture keeps an app context pushed for the whole test, and Flask reuses it for
+    every test request and socket event, so `g` (Flask-Login's cached user, Flask-Babel's locale,
+    the membership cache) would leak from one client to the next. A real server gives each
+    request and event its own.
+    """
+    g.__dict__.clear()
+
+
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with a fresh `g`, as in a real server."""
+
+    def open(self, *args, **kwargs):
+        fresh_g()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+    app.test_client_class = FreshClient
     with app.app_context():
         _db.create_all()
         yield app
@@ -70,7 +92,15 @@ def socket_client(app, client):
     clients = []
 
     def make(flask_client=None, **kwargs):
+        fresh_g()
         sc = socketio.test_client(app, flask_test_client=flask_client or client, **kwargs)
+        emit = sc.emit
+
+        def emit_with_fresh_g(*args, **kw):
+            fresh_g()
+            return emit(*args, **kw)
+
+        sc.emit = emit_with_fresh_g
         clients.append(sc)
         return sc
 
@@ -84,8 +114,14 @@ def socket_client(app, client):
 def make_person(db):
     counter = iter(range(1, 10_000))
 
-    def make(email: str | None = None, *, name: str | None = None, display_name: str | None = None,
-             password: str = PASSWORD, **fields) -> Person:
+    def make(
+        email: str | None = None,
+        *,
+        name: str | None = None,
+        display_name: str | None = None,
+        password: str = PASSWORD,
+        **fields,
+    ) -> Person:
         n = next(counter)
         person = Person(
             email=email or f"person{n}@example.org",
@@ -105,12 +141,23 @@ def make_person(db):
 def make_event(db):
     """A small event: 2 networks, 2 working groups with guiding questions, a plenary and 2 WG sessions."""
 
-    def make(slug: str = "test-event", *, timezone: str = "Europe/Rome",
-             attribution: Attribution = Attribution.CHATHAM_HOUSE, public_opening: bool = True) -> Event:
+    def make(
+        slug: str = "test-event",
+        *,
+        timezone: str = "Europe/Rome",
+        attribution: Attribution = Attribution.CHATHAM_HOUSE,
+        public_opening: bool = True,
+    ) -> Event:
         event = Event(
-            slug=slug, title="Test Event", host="Test Host", timezone=timezone,
-            languages=["en", "fr"], starts=date(2030, 3, 1), ends=date(2030, 3, 10),
-            attribution=attribution, audiences=["Member States", "Donors"],
+            slug=slug,
+            title="Test Event",
+            host="Test Host",
+            timezone=timezone,
+            languages=["en", "fr"],
+            starts=date(2030, 3, 1),
+            ends=date(2030, 3, 10),
+            attribution=attribution,
+            audiences=["Member States", "Donors"],
             summary="A test event.",
         )
         a = Network(key="net-a", acronym="NA", name="Network A", region="Africa")
@@ -118,21 +165,38 @@ def make_event(db):
         event.networks = [a, b]
         start = datetime(2030, 3, 2, 9, 0, tzinfo=UTC)
         for i, key in enumerate(("wg1", "wg2"), start=1):
-            wg = WorkingGroup(key=key, title=f"Working group {i}", position=i,
-                              introduction=f"Intro {i}", objectives=f"Objectives {i}")
+            wg = WorkingGroup(
+                key=key,
+                title=f"Working group {i}",
+                position=i,
+                introduction=f"Intro {i}",
+                objectives=f"Objectives {i}",
+            )
             wg.lead_networks = [a if i == 1 else b]
             wg.guiding_questions = [GuidingQuestion(text=f"WG{i} question {q}") for q in (1, 2)]
             event.working_groups.append(wg)
-            event.sessions.append(Session(
-                key=f"{key}-meeting", kind=SessionKind.WORKING_GROUP, title=f"WG{i} meeting",
-                starts_at=start + timedelta(days=i), ends_at=start + timedelta(days=i, hours=2),
-                working_group=wg, join_url=f"https://call.example.org/{key}",
-            ))
-        event.sessions.append(Session(
-            key="opening", kind=SessionKind.OPENING, title="Opening", public=public_opening,
-            starts_at=start, ends_at=start + timedelta(hours=2),
-            join_url="https://call.example.org/opening",
-        ))
+            event.sessions.append(
+                Session(
+                    key=f"{key}-meeting",
+                    kind=SessionKind.WORKING_GROUP,
+                    title=f"WG{i} meeting",
+                    starts_at=start + timedelta(days=i),
+                    ends_at=start + timedelta(days=i, hours=2),
+                    working_group=wg,
+                    join_url=f"https://call.example.org/{key}",
+                )
+            )
+        event.sessions.append(
+            Session(
+                key="opening",
+                kind=SessionKind.OPENING,
+                title="Opening",
+                public=public_opening,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                join_url="https://call.example.org/opening",
+            )
+        )
         _db.session.add(event)
         _db.session.commit()
         return event
@@ -142,8 +206,12 @@ def make_event(db):
 
 @pytest.fixture
 def add_member(db):
-    def add(person: Person, event: Event, role: Role | str, working_group: WorkingGroup | None = None):
-        membership = Membership(person=person, event=event, role=Role(role), working_group=working_group)
+    def add(
+        person: Person, event: Event, role: Role | str, working_group: WorkingGroup | None = None
+    ):
+        membership = Membership(
+            person=person, event=event, role=Role(role), working_group=working_group
+        )
         db.session.add(membership)
         db.session.commit()
         return membership
@@ -172,8 +240,14 @@ def login_as(make_event, make_person, add_member, login, db):
     makes her a member of the event).
     """
 
-    def do(role: str, *, event: Event | None = None, working_group: str | None = None,
-           flask_client=None, **person_fields) -> Person:
+    def do(
+        role: str,
+        *,
+        event: Event | None = None,
+        working_group: str | None = None,
+        flask_client=None,
+        **person_fields,
+    ) -> Person:
         event = event or _db.session.scalar(_db.select(Event)) or make_event()
         person = make_person(**person_fields)
         if working_group:

@@ -40,11 +40,24 @@ class Room(db.Model):
     current_question_id: Mapped[int | None] = mapped_column(
         ForeignKey("guiding_question.id", ondelete="SET NULL")
     )
+    # Who has the floor (the speaking queue itself is in Hand).
+    floor_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    # The facilitator's countdown, visible to all; None when no timer runs.
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     working_group: Mapped[WorkingGroup | None] = relationship()
     session: Mapped[Session | None] = relationship()
     current_question: Mapped[GuidingQuestion | None] = relationship()
+    floor_person: Mapped[Person | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        if self.working_group is not None:
+            return self.working_group.title
+        return self.session.title if self.session is not None else ""
 
 
 class Message(db.Model):
@@ -53,6 +66,8 @@ class Message(db.Model):
     __tablename__ = "message"
     __table_args__ = (
         UniqueConstraint("room_id", "seq"),
+        # Idempotent sends: one message per client id per author per room.
+        UniqueConstraint("room_id", "author_id", "client_id"),
         Index("ix_message_room_seq", "room_id", "seq"),
     )
 
@@ -80,3 +95,72 @@ class Message(db.Model):
     @property
     def hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class Hand(db.Model):
+    """A raised hand in a room's speaking queue, in the order raised."""
+
+    __tablename__ = "hand"
+    __table_args__ = (UniqueConstraint("room_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class RoomMute(db.Model):
+    """A participant muted in a room until a time: her messages are refused until then."""
+
+    __tablename__ = "room_mute"
+    __table_args__ = (UniqueConstraint("room_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    muted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    muted_by: Mapped[Person | None] = relationship(foreign_keys=[muted_by_id])
+
+
+class RoomRemoval(db.Model):
+    """A person removed from a room by a facilitator; deleting the row readmits her."""
+
+    __tablename__ = "room_removal"
+    __table_args__ = (UniqueConstraint("room_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    removed_by: Mapped[Person | None] = relationship(foreign_keys=[removed_by_id])
+
+
+class MessageReport(db.Model):
+    """A member's report of a message to the room's facilitators."""
+
+    __tablename__ = "message_report"
+    __table_args__ = (UniqueConstraint("message_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a facilitator dismisses it (dealt with); kept for the record.
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismissed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+
+    message: Mapped[Message] = relationship()
+    reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])

@@ -1,0 +1,149 @@
+"""Socket.IO handlers for keeping a room safe: hide, mute, remove and their reversals, reports.
+
+Facilitators and organisers only; the protocol is docs/realtime.md.
+"""
+
+from __future__ import annotations
+
+from flask_socketio import leave_room
+
+from ..extensions import socketio
+from ..realtime import Reply, event_handler, person_room
+from . import facilitation, moderation, presence, present, service
+from .payloads import Mute, OnMessage, OnPerson, OnReport
+from .sockets import (
+    channel,
+    moderation_notice,
+    moderator_in,
+    moderators_channel,
+    presence_of,
+    queue_reply,
+)
+
+
+@socketio.on("hide")
+@event_handler(OnMessage)
+def hide(p: OnMessage) -> Reply:
+    me, room = moderator_in(p.room)
+    message = service.get_message(room, p.message)
+    moderation.hide(message, me)
+    return (
+        Reply()
+        .broadcast(
+            "hidden", {"room": room.id, "id": message.id, "seq": message.seq}, to=channel(room.id)
+        )
+        .broadcast(
+            "moderation",
+            moderation_notice(room, "hide", me, message=present.message(message, moderator=True)),
+            to=moderators_channel(room.id),
+        )
+    )
+
+
+@socketio.on("unhide")
+@event_handler(OnMessage)
+def unhide(p: OnMessage) -> Reply:
+    me, room = moderator_in(p.room)
+    message = service.get_message(room, p.message)
+    moderation.unhide(message)
+    return (
+        Reply()
+        .broadcast(
+            "unhidden", {"room": room.id, "message": present.message(message)}, to=channel(room.id)
+        )
+        .broadcast(
+            "moderation",
+            moderation_notice(room, "unhide", me, message=present.message(message, moderator=True)),
+            to=moderators_channel(room.id),
+        )
+    )
+
+
+@socketio.on("mute")
+@event_handler(Mute)
+def mute(p: Mute) -> Reply:
+    me, room = moderator_in(p.room)
+    who = facilitation.person_in_event(room, p.person)
+    until = present.iso(moderation.mute(room, who, p.minutes, me))
+    return (
+        Reply(ack={"until": until})
+        .broadcast("muted", {"room": room.id, "until": until}, to=person_room(who.id))
+        .broadcast(
+            "moderation",
+            moderation_notice(room, "mute", me, person=present.person(who), until=until),
+            to=moderators_channel(room.id),
+        )
+    )
+
+
+@socketio.on("unmute")
+@event_handler(OnPerson)
+def unmute(p: OnPerson) -> Reply:
+    me, room = moderator_in(p.room)
+    who = facilitation.person_in_event(room, p.person)
+    moderation.unmute(room, who)
+    return (
+        Reply()
+        .broadcast("muted", {"room": room.id, "until": None}, to=person_room(who.id))
+        .broadcast(
+            "moderation",
+            moderation_notice(room, "unmute", me, person=present.person(who)),
+            to=moderators_channel(room.id),
+        )
+    )
+
+
+@socketio.on("remove")
+@event_handler(OnPerson)
+def remove(p: OnPerson) -> Reply:
+    me, room = moderator_in(p.room)
+    who = facilitation.person_in_event(room, p.person)
+    moderation.remove(room, who, me)
+    room_id, person_id = room.id, who.id
+
+    def kick() -> None:
+        # Her sockets on this worker leave the room now; everything she sends is refused anyway.
+        for sid in presence.sids_of(room_id, person_id):
+            leave_room(channel(room_id), sid=sid, namespace="/")
+            presence.leave(room_id, sid)
+        socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+
+    return (
+        queue_reply(room)
+        .then(kick)
+        .broadcast("removed", {"room": room_id}, to=person_room(person_id))
+        .broadcast(
+            "moderation",
+            moderation_notice(room, "remove", me, person=present.person(who)),
+            to=moderators_channel(room_id),
+        )
+    )
+
+
+@socketio.on("readmit")
+@event_handler(OnPerson)
+def readmit(p: OnPerson) -> Reply:
+    me, room = moderator_in(p.room)
+    who = facilitation.person_in_event(room, p.person)
+    moderation.readmit(room, who)
+    return (
+        Reply()
+        .broadcast("readmitted", {"room": room.id}, to=person_room(who.id))
+        .broadcast(
+            "moderation",
+            moderation_notice(room, "readmit", me, person=present.person(who)),
+            to=moderators_channel(room.id),
+        )
+    )
+
+
+@socketio.on("dismiss_report")
+@event_handler(OnReport)
+def dismiss_report(p: OnReport) -> Reply:
+    me, room = moderator_in(p.room)
+    moderation.dismiss_report(room, p.report, me)
+    return Reply().broadcast(
+        "moderation",
+        moderation_notice(room, "dismiss_report", me, report=p.report),
+        to=moderators_channel(room.id),
+    )

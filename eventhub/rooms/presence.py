@@ -1,0 +1,61 @@
+"""Who is in which room right now: per process, in memory, keyed by socket id.
+
+With several workers each one knows only its own sockets (docs/realtime.md, "Limits").
+"""
+
+from __future__ import annotations
+
+import threading
+
+_lock = threading.Lock()
+# room id -> socket id -> (person id, public name)
+_rooms: dict[int, dict[str, tuple[int, str]]] = {}
+
+
+def enter(room_id: int, sid: str, person_id: int, name: str) -> None:
+    with _lock:
+        _rooms.setdefault(room_id, {})[sid] = (person_id, name)
+
+
+def leave(room_id: int, sid: str) -> bool:
+    """Forget the socket in the room; whether it was there."""
+    with _lock:
+        sids = _rooms.get(room_id)
+        if not sids or sid not in sids:
+            return False
+        del sids[sid]
+        if not sids:
+            del _rooms[room_id]
+        return True
+
+
+def leave_all(sid: str) -> list[int]:
+    """Forget the socket everywhere; the rooms it was in."""
+    with _lock:
+        left = [room_id for room_id, sids in _rooms.items() if sid in sids]
+        for room_id in left:
+            del _rooms[room_id][sid]
+            if not _rooms[room_id]:
+                del _rooms[room_id]
+        return left
+
+
+def sids_of(room_id: int, person_id: int) -> list[str]:
+    with _lock:
+        return [sid for sid, (pid, _) in _rooms.get(room_id, {}).items() if pid == person_id]
+
+
+def people(room_id: int) -> list[dict]:
+    """Everyone present, once each however many tabs she has open, by name."""
+    with _lock:
+        unique = {pid: name for pid, name in _rooms.get(room_id, {}).values()}
+    return [
+        {"id": pid, "name": name}
+        for pid, name in sorted(unique.items(), key=lambda i: (i[1].lower(), i[0]))
+    ]
+
+
+def clear() -> None:
+    """Forget everything (tests, and a process that starts over)."""
+    with _lock:
+        _rooms.clear()

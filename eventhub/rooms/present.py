@@ -1,0 +1,116 @@
+"""Rooms and messages as the plain data sent to clients (docs/realtime.md, "Objects").
+
+Only public names ever leave: never an e-mail address, whatever the event's attribution rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..accounts.models import Person
+from ..markup import render_light
+from ..programme.models import GuidingQuestion
+from ..types import utcnow
+from . import facilitation, moderation, presence
+from .models import Hand, Message, MessageReport, Room
+from .service import is_moderator, muted_until, questions
+
+
+def iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
+
+
+def person(p: Person | None) -> dict | None:
+    return {"id": p.id, "name": p.public_name} if p is not None else None
+
+
+def question(q: GuidingQuestion | None) -> dict | None:
+    return {"id": q.id, "position": q.position, "text": q.text} if q is not None else None
+
+
+def message(m: Message, *, moderator: bool = False) -> dict:
+    data = {
+        "room": m.room_id,
+        "id": m.id,
+        "seq": m.seq,
+        "author": person(m.author),
+        "body": m.body,
+        "html": render_light(m.body),
+        "question": m.guiding_question_id,
+        "reply_to": m.reply_to_id,
+        "created_at": iso(m.created_at),
+        "hidden": m.hidden,
+    }
+    if m.hidden:
+        if not moderator:  # never reached in practice: participants' lists leave hidden ones out
+            data.update(author=None, body="", html="")
+        else:
+            data.update(hidden_at=iso(m.hidden_at), hidden_by=person(m.hidden_by))
+    return data
+
+
+def hand(h: Hand) -> dict:
+    return {"id": h.person_id, "name": h.person.public_name, "raised_at": iso(h.raised_at)}
+
+
+def queue(room: Room) -> dict:
+    return {
+        "room": room.id,
+        "queue": [hand(h) for h in facilitation.queue(room)],
+        "floor": person(room.floor_person),
+    }
+
+
+def timer(room: Room) -> dict:
+    ends_at = room.timer_ends_at
+    if ends_at is not None and ends_at <= utcnow():
+        ends_at = None
+    return {"room": room.id, "ends_at": iso(ends_at), "now": iso(utcnow())}
+
+
+def report(r: MessageReport) -> dict:
+    return {
+        "id": r.id,
+        "message": message(r.message, moderator=True),
+        "reporter": person(r.reporter),
+        "reason": r.reason,
+        "created_at": iso(r.created_at),
+    }
+
+
+def room_state(room: Room, viewer: Person) -> dict:
+    """The room as the `join` ack gives it to `viewer`."""
+    moderator = is_moderator(viewer, room)
+    q = queue(room)
+    data = {
+        "id": room.id,
+        "kind": room.kind.value,
+        "title": room.title,
+        "event": room.event.slug,
+        "chatham_house": room.event.chatham_house,
+        "current_question": question(room.current_question),
+        "questions": [question(item) for item in questions(room)],
+        "queue": q["queue"],
+        "floor": q["floor"],
+        "timer": {"ends_at": timer(room)["ends_at"], "now": iso(utcnow())},
+        "presence": presence.people(room.id),
+        "you": {
+            "id": viewer.id,
+            "name": viewer.public_name,
+            "moderator": moderator,
+            "muted_until": iso(muted_until(room, viewer)),
+        },
+    }
+    if moderator:
+        data["reports"] = [report(r) for r in moderation.open_reports(room)]
+        data["sanctions"] = sanctions(room)
+    return data
+
+
+def sanctions(room: Room) -> dict:
+    """Who is muted (until when) and who is removed, for the facilitators' list."""
+    muted, removed = moderation.sanctions(room)
+    return {
+        "muted": [{**person(m.person), "until": iso(m.until)} for m in muted],
+        "removed": [person(r.person) for r in removed],
+    }

@@ -1,0 +1,299 @@
+"""Rooms and their messages: who may enter, posting with a per-room sequence, reading history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..accounts.models import Person
+from ..errors import Invalid, NotAllowed, NotFound
+from ..extensions import db
+from ..permissions import may
+from ..programme.models import GuidingQuestion, Session, WorkingGroup
+from ..types import utcnow
+from .models import Message, Room, RoomKind, RoomMute, RoomRemoval
+
+MAX_BODY = 4000
+RECENT = 50
+MAX_PAGE = 100
+
+
+class Muted(NotAllowed):
+    code = "muted"
+
+    def __init__(self, until: datetime):
+        super().__init__(
+            _(
+                "A facilitator has muted you in this room until %(time)s UTC. "
+                "You can still read the discussion.",
+                time=until.strftime("%H:%M"),
+            )
+        )
+        self.details = {"until": until.isoformat()}
+
+
+class Removed(NotAllowed):
+    code = "removed"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "A facilitator has removed you from this room. "
+                "If you think this is a mistake, contact the event's organisers."
+            )
+        )
+
+
+# Rooms ----------------------------------------------------------------------------------------
+
+
+def room_for_group(group: WorkingGroup) -> Room:
+    """The working group's room, made on first use."""
+    room = db.session.scalar(select(Room).where(Room.working_group_id == group.id))
+    if room is None:
+        room = _create(
+            Room(event=group.event, kind=RoomKind.WORKING_GROUP, working_group=group),
+            Room.working_group_id == group.id,
+        )
+    return room
+
+
+def room_for_session(session: Session) -> Room:
+    """The plenary session's Q&A room, made on first use."""
+    room = db.session.scalar(select(Room).where(Room.session_id == session.id))
+    if room is None:
+        room = _create(
+            Room(event=session.event, kind=RoomKind.QA, session=session),
+            Room.session_id == session.id,
+        )
+    return room
+
+
+def _create(room: Room, existing) -> Room:
+    # Two first visitors at once: the unique constraint lets one win; the other reads it.
+    try:
+        with db.session.begin_nested():
+            db.session.add(room)
+    except IntegrityError:
+        return db.session.scalars(select(Room).where(existing)).one()
+    return room
+
+
+def get_room(room_id: int) -> Room:
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(_("This room does not exist (any more)."))
+    return room
+
+
+def may_enter(person: Person, room: Room) -> bool:
+    """A member of the group (or, for a Q&A room, of the event), whatever removals say."""
+    if room.working_group is not None:
+        return may(person, "group.enter_room", room.working_group)
+    return room.session is not None and may(person, "session.enter_qa", room.session)
+
+
+def is_moderator(person: Person, room: Room) -> bool:
+    """Facilitators of the group and organisers of the event run the room."""
+    if room.working_group is not None:
+        return may(person, "group.facilitate", room.working_group)
+    return room.session is not None and may(person, "session.moderate_qa", room.session)
+
+
+def removal(room: Room, person: Person) -> RoomRemoval | None:
+    return db.session.scalar(
+        select(RoomRemoval).where(
+            RoomRemoval.room_id == room.id, RoomRemoval.person_id == person.id
+        )
+    )
+
+
+def require_member(person: Person, room: Room) -> None:
+    """Raise unless she may be in the room now (member, and not removed)."""
+    if not may_enter(person, room):
+        raise NotAllowed(
+            _("Only members of this working group can enter its room.")
+            if room.working_group is not None
+            else _("Only participants of this event can take part in this Q&A.")
+        )
+    if removal(room, person) is not None and not is_moderator(person, room):
+        raise Removed()
+
+
+def require_moderator(person: Person, room: Room) -> None:
+    require_member(person, room)
+    if not is_moderator(person, room):
+        raise NotAllowed(_("Only the room's facilitators can do this."))
+
+
+def muted_until(room: Room, person: Person) -> datetime | None:
+    mute = db.session.scalar(
+        select(RoomMute).where(RoomMute.room_id == room.id, RoomMute.person_id == person.id)
+    )
+    if mute is None or mute.until <= utcnow():
+        return None
+    return mute.until
+
+
+def questions(room: Room) -> list[GuidingQuestion]:
+    return list(room.working_group.guiding_questions) if room.working_group is not None else []
+
+
+# Messages -------------------------------------------------------------------------------------
+
+
+def post_message(
+    room: Room,
+    author: Person,
+    body: str,
+    client_id: str | None,
+    *,
+    question_id: int | None = None,
+    reply_to_id: int | None = None,
+) -> tuple[Message, bool]:
+    """Store a message with the room's next sequence number; (message, False) if a resend."""
+    require_member(author, room)
+    existing = find_resend(room, author, client_id)
+    if existing is not None:
+        return existing, False
+    until = muted_until(room, author)
+    if until is not None:
+        raise Muted(until)
+    body = body.strip()
+    if not body:
+        raise Invalid(_("The message is empty. Write something before sending."))
+    if len(body) > MAX_BODY:
+        raise Invalid(
+            _(
+                "A message can have at most %(max)d characters; this one has %(count)d. "
+                "Please shorten it or split it in two.",
+                max=MAX_BODY,
+                count=len(body),
+            )
+        )
+    if question_id is not None and question_id not in {q.id for q in questions(room)}:
+        raise Invalid(_("That guiding question does not belong to this room."))
+    if reply_to_id is not None:
+        target = db.session.get(Message, reply_to_id)
+        if target is None or target.room_id != room.id:
+            raise Invalid(_("The message you reply to is not in this room."))
+    message = Message(
+        room_id=room.id,
+        seq=next_seq(room),
+        author=author,
+        body=body,
+        client_id=client_id or None,
+        guiding_question_id=question_id,
+        reply_to_id=reply_to_id,
+        created_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message, True
+
+
+def next_seq(room: Room) -> int:
+    """Hand out the room's next sequence number, atomically across workers.
+
+    The UPDATE takes the row's write lock until the transaction ends, so concurrent senders
+    queue behind it; the unique (room_id, seq) constraint is the backstop.
+    """
+    seq = db.session.execute(
+        update(Room)
+        .where(Room.id == room.id)
+        .values(last_seq=Room.last_seq + 1)
+        .returning(Room.last_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(room, "last_seq", seq)
+    return seq
+
+
+def current_last_seq(room: Room) -> int:
+    """The room's last sequence number as committed now (not as first loaded)."""
+    return db.session.scalar(select(Room.last_seq).where(Room.id == room.id)) or 0
+
+
+def find_resend(room: Room, author: Person, client_id: str | None) -> Message | None:
+    """Her message already stored under this client id, if this send is a resend."""
+    if not client_id:
+        return None
+    return db.session.scalar(
+        select(Message).where(
+            Message.room_id == room.id,
+            Message.author_id == author.id,
+            Message.client_id == client_id,
+        )
+    )
+
+
+def _visible(query, moderator: bool):
+    return query if moderator else query.where(Message.hidden_at.is_(None))
+
+
+def _load(query) -> list[Message]:
+    return list(
+        db.session.scalars(
+            query.options(selectinload(Message.author), selectinload(Message.hidden_by))
+        )
+    )
+
+
+def recent_messages(room: Room, moderator: bool, limit: int = RECENT) -> tuple[list[Message], bool]:
+    """The last `limit` messages she may see, oldest first, and whether older ones exist."""
+    query = _visible(select(Message).where(Message.room_id == room.id), moderator)
+    rows = _load(query.order_by(Message.seq.desc()).limit(limit + 1))
+    return list(reversed(rows[:limit])), len(rows) > limit
+
+
+def messages_before(
+    room: Room, before: int, moderator: bool, limit: int = RECENT
+) -> tuple[list[Message], bool]:
+    query = _visible(
+        select(Message).where(Message.room_id == room.id, Message.seq < before), moderator
+    )
+    rows = _load(query.order_by(Message.seq.desc()).limit(limit + 1))
+    return list(reversed(rows[:limit])), len(rows) > limit
+
+
+def messages_after(
+    room: Room, after: int, moderator: bool, limit: int = MAX_PAGE
+) -> tuple[list[Message], bool, int]:
+    """Messages with seq > after, oldest first; whether there are more; the last seq covered."""
+    last_seq = current_last_seq(room)
+    query = select(Message).where(
+        Message.room_id == room.id, Message.seq > after, Message.seq <= last_seq
+    )
+    # Page over every message (hidden ones too) so that `until` is exact, then filter.
+    rows = _load(query.order_by(Message.seq).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    until = rows[-1].seq if more else max(last_seq, after)
+    visible = [m for m in rows if moderator or not m.hidden]
+    return visible, more, until
+
+
+def get_message(room: Room, message_id: int) -> Message:
+    message = db.session.get(Message, message_id)
+    if message is None or message.room_id != room.id:
+        raise NotFound(_("That message is not in this room."))
+    return message
+
+
+def message_rate() -> str:
+    return current_app.config.get("ROOM_MESSAGE_RATE", "10 per 10 seconds")
+
+
+def report_rate() -> str:
+    return current_app.config.get("ROOM_REPORT_RATE", "5 per minute")
+
+
+def action_rate() -> str:
+    """Joins and hand raising, which everyone in the room hears about (presence, queue)."""
+    return current_app.config.get("ROOM_ACTION_RATE", "30 per minute")

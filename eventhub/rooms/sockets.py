@@ -1,0 +1,245 @@
+"""Socket.IO handlers of the live rooms; the protocol is docs/realtime.md.
+
+Thin: validate the payload (eventhub.realtime), check the person may act in the room, call one
+service function, and say what to broadcast. The wrapper commits, broadcasts, then acks.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import join_room, leave_room
+
+from ..accounts.models import Person
+from ..extensions import socketio
+from ..realtime import Reply, check_rate, event_handler, on_disconnect
+from ..types import utcnow
+from . import facilitation, moderation, presence, present, service
+from .models import Room
+from .payloads import (
+    GiveFloor,
+    History,
+    InRoom,
+    Join,
+    LowerHand,
+    Report,
+    Send,
+    SetQuestion,
+    StartTimer,
+)
+
+
+def channel(room_id: int) -> str:
+    """Everyone in the room."""
+    return f"room:{room_id}"
+
+
+def moderators_channel(room_id: int) -> str:
+    """The room's facilitators only (reports, moderation notices)."""
+    return f"room:{room_id}:moderators"
+
+
+# Context --------------------------------------------------------------------------------------
+
+
+def _me() -> Person:
+    return current_user._get_current_object()
+
+
+def member_in(room_id: int) -> tuple[Person, Room]:
+    person = _me()
+    room = service.get_room(room_id)
+    service.require_member(person, room)
+    return person, room
+
+
+def moderator_in(room_id: int) -> tuple[Person, Room]:
+    person = _me()
+    room = service.get_room(room_id)
+    service.require_moderator(person, room)
+    return person, room
+
+
+def presence_of(room_id: int) -> dict:
+    return {"room": room_id, "people": presence.people(room_id)}
+
+
+def moderation_notice(room: Room, action: str, by: Person, **extra) -> dict:
+    return {
+        "room": room.id,
+        "action": action,
+        "by": present.person(by),
+        "at": present.iso(utcnow()),
+        **extra,
+    }
+
+
+# Joining, reading, writing --------------------------------------------------------------------
+
+
+@socketio.on("join")
+@event_handler(Join)
+def join(p: Join) -> Reply:
+    person, room = member_in(p.room)
+    check_rate(f"room-action:{room.id}:{person.id}", service.action_rate())
+    moderator = service.is_moderator(person, room)
+    # Join the live stream before reading history, so nothing falls between the two.
+    join_room(channel(room.id))
+    if moderator:
+        join_room(moderators_channel(room.id))
+    presence.enter(room.id, request.sid, person.id, person.public_name)
+    last_seq = service.current_last_seq(room)
+    if p.after is None:
+        messages, more = service.recent_messages(room, moderator)
+        until = last_seq
+    else:
+        messages, more, until = service.messages_after(room, p.after, moderator)
+    ack = {
+        "room": present.room_state(room, person),
+        "messages": [present.message(m, moderator=moderator) for m in messages],
+        "more": more,
+        "last_seq": last_seq,
+        "until": until,
+    }
+    return Reply(ack=ack).broadcast("presence", presence_of(room.id), to=channel(room.id))
+
+
+@socketio.on("leave")
+@event_handler(InRoom)
+def leave(p: InRoom) -> Reply:
+    room = service.get_room(p.room)
+    leave_room(channel(room.id))
+    leave_room(moderators_channel(room.id))
+    reply = Reply()
+    if presence.leave(room.id, request.sid):
+        reply.broadcast("presence", presence_of(room.id), to=channel(room.id))
+    return reply
+
+
+@on_disconnect
+def _forget(sid: str) -> None:
+    for room_id in presence.leave_all(sid):
+        socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+
+
+@socketio.on("send")
+@event_handler(Send)
+def send(p: Send) -> Reply:
+    person, room = member_in(p.room)
+    resend = service.find_resend(room, person, p.client_id)
+    if resend is not None:
+        return Reply(ack={"seq": resend.seq, "id": resend.id, "duplicate": True})
+    check_rate(f"room-send:{room.id}:{person.id}", service.message_rate())
+    message, _created = service.post_message(
+        room, person, p.body, p.client_id, question_id=p.question, reply_to_id=p.reply_to
+    )
+    return Reply(ack={"seq": message.seq, "id": message.id, "duplicate": False}).broadcast(
+        "message", present.message(message), to=channel(room.id)
+    )
+
+
+@socketio.on("history")
+@event_handler(History)
+def history(p: History) -> Reply:
+    person, room = member_in(p.room)
+    moderator = service.is_moderator(person, room)
+    if p.before is not None:
+        messages, more = service.messages_before(room, p.before, moderator, p.limit)
+        until = p.before - 1  # meaningful for `after` only; kept so the ack has one shape
+    else:
+        messages, more, until = service.messages_after(room, p.after, moderator, p.limit)
+    return Reply(
+        ack={
+            "messages": [present.message(m, moderator=moderator) for m in messages],
+            "more": more,
+            "until": until,
+        }
+    )
+
+
+@socketio.on("report")
+@event_handler(Report)
+def report(p: Report) -> Reply:
+    person, room = member_in(p.room)
+    message = service.get_message(room, p.message)
+    check_rate(f"room-report:{room.id}:{person.id}", service.report_rate())
+    item = moderation.report(message, person, p.reason)
+    return Reply(ack={"report": item.id}).broadcast(
+        "report", {"room": room.id, "report": present.report(item)}, to=moderators_channel(room.id)
+    )
+
+
+# Facilitation ---------------------------------------------------------------------------------
+
+
+def queue_reply(room: Room, ack: dict | None = None) -> Reply:
+    data = present.queue(room)
+    return Reply(ack=ack or {}).broadcast("queue", data, to=channel(room.id))
+
+
+@socketio.on("raise_hand")
+@event_handler(InRoom)
+def raise_hand(p: InRoom) -> Reply:
+    person, room = member_in(p.room)
+    check_rate(f"room-action:{room.id}:{person.id}", service.action_rate())
+    facilitation.raise_hand(room, person)
+    data = present.queue(room)
+    return Reply(ack={"queue": data["queue"]}).broadcast("queue", data, to=channel(room.id))
+
+
+@socketio.on("lower_hand")
+@event_handler(LowerHand)
+def lower_hand(p: LowerHand) -> Reply:
+    person, room = member_in(p.room)
+    check_rate(f"room-action:{room.id}:{person.id}", service.action_rate())
+    whose = person
+    if p.person is not None and p.person != person.id:
+        service.require_moderator(person, room)
+        whose = facilitation.person_in_event(room, p.person)
+    facilitation.lower_hand(room, whose)
+    data = present.queue(room)
+    return Reply(ack={"queue": data["queue"]}).broadcast("queue", data, to=channel(room.id))
+
+
+@socketio.on("set_question")
+@event_handler(SetQuestion)
+def set_question(p: SetQuestion) -> Reply:
+    _person, room = moderator_in(p.room)
+    facilitation.set_question(room, p.question)
+    data = {"room": room.id, "question": present.question(room.current_question)}
+    return Reply().broadcast("question", data, to=channel(room.id))
+
+
+@socketio.on("give_floor")
+@event_handler(GiveFloor)
+def give_floor(p: GiveFloor) -> Reply:
+    _person, room = moderator_in(p.room)
+    who = facilitation.person_in_event(room, p.person) if p.person is not None else None
+    facilitation.give_floor(room, who)
+    return queue_reply(room)
+
+
+@socketio.on("clear_queue")
+@event_handler(InRoom)
+def clear_queue(p: InRoom) -> Reply:
+    _person, room = moderator_in(p.room)
+    facilitation.clear_queue(room)
+    return queue_reply(room)
+
+
+@socketio.on("start_timer")
+@event_handler(StartTimer)
+def start_timer(p: StartTimer) -> Reply:
+    _person, room = moderator_in(p.room)
+    ends_at = facilitation.start_timer(room, p.seconds)
+    return Reply(ack={"ends_at": present.iso(ends_at)}).broadcast(
+        "timer", present.timer(room), to=channel(room.id)
+    )
+
+
+@socketio.on("stop_timer")
+@event_handler(InRoom)
+def stop_timer(p: InRoom) -> Reply:
+    _person, room = moderator_in(p.room)
+    facilitation.stop_timer(room)
+    return Reply().broadcast("timer", present.timer(room), to=channel(room.id))

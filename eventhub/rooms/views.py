@@ -1,0 +1,113 @@
+"""The room pages: a working group's live room and a plenary's Q&A.
+
+Server-rendered so that they read (and send, with a plain form) without JavaScript; room.js
+then goes live over Socket.IO (docs/realtime.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..errors import DomainError
+from ..extensions import db, socketio
+from ..markup import render_light
+from ..programme.models import Session, WorkingGroup
+from ..programme.service import group_by_key, session_by_key
+from ..realtime import check_rate
+from ..web import requires
+from . import moderation, present, service
+from .models import Room
+
+bp = Blueprint("rooms", __name__)
+blueprints = [bp]
+
+
+@bp.app_template_filter("light")
+def light(text: str | None) -> Markup:
+    """A message body as sanitized Markdown-light HTML."""
+    return Markup(render_light(text))
+
+
+@bp.route("/e/<slug>/groups/<key>/room", methods=["GET", "POST"])
+@requires("group.enter_room", group_by_key)
+def room(group: WorkingGroup, slug: str, key: str):
+    room = service.room_for_group(group)
+    back = url_for("programme.working_group", slug=slug, key=key)
+    return _page(room, back, url_for("rooms.room", slug=slug, key=key))
+
+
+@bp.route("/e/<slug>/sessions/<key>/qa", methods=["GET", "POST"])
+@requires("session.enter_qa", session_by_key)
+def qa(session: Session, slug: str, key: str):
+    room = service.room_for_session(session)
+    back = url_for("programme.session", slug=slug, key=key)
+    return _page(room, back, url_for("rooms.qa", slug=slug, key=key))
+
+
+def _page(room: Room, back: str, here: str):
+    person = current_user._get_current_object()
+    if request.method == "POST":
+        return _post(room, here)
+    moderator = service.is_moderator(person, room)
+    removed = service.removal(room, person) is not None and not moderator
+    # Read the last seq before the messages: the page's catch-up starts after it, so a message
+    # stored in between is fetched again (and shown once) rather than skipped.
+    until = service.current_last_seq(room)
+    messages, more = ([], False) if removed else service.recent_messages(room, moderator)
+    return render_template(
+        "rooms/room.html",
+        room=room,
+        event=room.event,
+        group=room.working_group,
+        session=room.session,
+        back=back,
+        here=here,
+        moderator=moderator,
+        removed=removed,
+        muted_until=service.muted_until(room, person),
+        messages=messages,
+        by_id={m.id: m for m in messages},
+        more=more,
+        until=until,
+        questions=service.questions(room),
+        reports=moderation.open_reports(room) if moderator else [],
+        client_id=uuid.uuid4().hex,
+    )
+
+
+def _post(room: Room, here: str):
+    """The no-JavaScript way to send: the same checks and broadcast as the `send` event."""
+    person = current_user._get_current_object()
+    form = request.form
+    question_id = _int_or_none(form.get("question"))
+    client_id = (form.get("client_id") or "")[:64] or None
+    try:
+        service.require_member(person, room)
+        if service.find_resend(room, person, client_id) is None:
+            check_rate(f"room-send:{room.id}:{person.id}", service.message_rate())
+        message, created = service.post_message(
+            room, person, form.get("body", ""), client_id, question_id=question_id
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(here)
+    # Persist, then broadcast: the one commit of this request happens here, before anyone
+    # can see the message (after_request's commit then has nothing left to do).
+    db.session.commit()
+    if created:
+        socketio.emit("message", present.message(message), to=f"room:{room.id}")
+    flash(_("Your message is posted."), "success")
+    return redirect(f"{here}#message-{message.id}")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

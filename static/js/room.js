@@ -1,0 +1,325 @@
+// The live room: connects over Socket.IO, shows each message once in seq order, catches up after
+// a reconnect, keeps unsent text in an outbox, and drives the facilitator's controls.
+// Protocol: docs/realtime.md. Without JavaScript the page is a read view with a plain form.
+
+import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { Outbox, newClientId } from "./room-outbox.js";
+import { setUpControls } from "./room-controls.js";
+import { button, el, fill, hiddenNote, messageElement, readStrings } from "./room-render.js";
+
+const root = document.getElementById("room");
+if (root && document.getElementById("messages")) start(root);
+
+function start(root) {
+  const $ = (id) => document.getElementById(id);
+  const roomId = Number(root.dataset.room);
+  const me = Number(root.dataset.me);
+  const strings = readStrings($("room-strings"));
+  const list = $("messages");
+  const outbox = new Outbox(roomId);
+  const state = {
+    moderator: root.dataset.moderator === "true",
+    watermark: Number(root.dataset.until) || 0, // every seq up to here is shown or covered
+    seen: new Map(), // seq -> <li>, or null for one hidden from her
+    questions: new Map(),
+    queue: [],
+    floor: null,
+    presence: [],
+    sanctions: { muted: [], removed: [] },
+    replyTo: null,
+    joined: false,
+    flushing: false,
+    removed: false,
+    timerEnds: null,
+    clockSkew: 0,
+  };
+
+  // JavaScript is here: show the live-only parts.
+  for (const node of root.querySelectorAll("[data-needs-js]")) node.hidden = false;
+  for (const node of root.querySelectorAll(".js-only-text")) node.remove();
+  for (const li of root.querySelectorAll("#room-questions li[data-question]")) {
+    state.questions.set(Number(li.dataset.question), { id: Number(li.dataset.question), position: state.questions.size + 1, text: li.textContent.trim() });
+  }
+  for (const li of list.querySelectorAll("li.message")) {
+    state.seen.set(Number(li.dataset.seq), li);
+    addActions(li);
+  }
+  // The form's own client_id is for the no-JavaScript path; ours come from the outbox.
+  const compose = $("room-compose");
+  compose.querySelector("[name=client_id]")?.remove();
+  const textarea = $("room-body");
+  if (!textarea.value) textarea.value = outbox.draft;
+
+  // WebSocket first (lighter on the server); long-polling if a proxy or network refuses it.
+  const socket = io({ transports: ["websocket", "polling"], tryAllTransports: true, autoConnect: false });
+
+  // Connection state ---------------------------------------------------------------------------
+
+  function setStatus(key, text) {
+    const status = $("room-connection");
+    status.dataset.state = key;
+    status.textContent = text || strings[key] || "";
+  }
+
+  socket.on("connect", () => join());
+  socket.on("disconnect", (reason) => {
+    state.joined = false;
+    if (reason !== "io client disconnect") setStatus("reconnecting");
+  });
+  socket.on("connect_error", () => setStatus(socket.active ? "reconnecting" : "refused"));
+  socket.io.on("reconnect_attempt", () => setStatus("reconnecting"));
+
+  function call(event, data) {
+    return socket
+      .timeout(10000)
+      .emitWithAck(event, data)
+      .catch(() => ({ ok: false, error: "timeout", message: strings.reconnecting }));
+  }
+
+  async function join() {
+    setStatus("connecting");
+    const ack = await call("join", { room: roomId, after: state.watermark });
+    if (!ack.ok) {
+      if (ack.error === "removed") showRemoved();
+      setStatus("refused", ack.message);
+      return;
+    }
+    state.removed = false;
+    applyRoom(ack.room);
+    addMessages(ack.messages, false);
+    cover(ack.until);
+    let { more, until } = ack;
+    while (more) {
+      const page = await call("history", { room: roomId, after: until });
+      if (!page.ok) break;
+      addMessages(page.messages, false);
+      cover(page.until);
+      ({ more, until } = page);
+    }
+    state.joined = true;
+    setStatus("connected");
+    flushOutbox();
+  }
+
+  // Messages -----------------------------------------------------------------------------------
+
+  function authorOf(messageId) {
+    const li = $(`message-${messageId}`);
+    return li ? li.querySelector(".message-author")?.textContent : null;
+  }
+
+  const ctx = { strings, questions: state.questions, authorOf };
+
+  function addMessages(messages, live) {
+    const nearBottom = list.getBoundingClientRect().bottom <= window.innerHeight + 80;
+    for (const m of messages) addMessage(m, live);
+    $("room-empty").hidden = list.children.length > 0;
+    if (live && nearBottom && messages.length) list.lastElementChild?.scrollIntoView({ block: "nearest" });
+  }
+
+  function addMessage(m, live) {
+    const known = state.seen.get(m.seq);
+    if (known) {
+      if (m.hidden !== known.classList.contains("is-hidden")) {
+        const fresh = messageElement(m, ctx);
+        addActions(fresh);
+        known.replaceWith(fresh);
+        state.seen.set(m.seq, fresh);
+      }
+      return;
+    }
+    if (m.hidden && !state.moderator) {
+      state.seen.set(m.seq, null);
+      return;
+    }
+    const li = messageElement(m, ctx);
+    addActions(li);
+    const after = [...list.children].find((node) => Number(node.dataset.seq) > m.seq);
+    list.insertBefore(li, after || null);
+    state.seen.set(m.seq, li);
+    if (live && (!m.author || m.author.id !== me)) {
+      announce(fill(strings.newMessage, { name: m.author ? m.author.name : strings.formerParticipant, text: m.body.slice(0, 200) }));
+    }
+  }
+
+  function cover(until) {
+    if (typeof until === "number" && until > state.watermark) state.watermark = until;
+    while (state.seen.has(state.watermark + 1)) state.watermark += 1;
+  }
+
+  function announce(text) {
+    const region = $("room-announcer");
+    region.append(el("p", { text }));
+    while (region.children.length > 3) region.firstElementChild.remove();
+  }
+
+  function addActions(li) {
+    const id = Number(li.dataset.id);
+    const mine = Number(li.dataset.author) === me;
+    const meta = li.querySelector(".message-meta");
+    if (meta && !meta.id) meta.id = `message-meta-${id}`;
+    const describe = { "aria-describedby": meta ? meta.id : null };
+    const actions = el("p", { class: "message-actions" });
+    actions.append(button(strings.reply, () => startReply(id, li), describe));
+    if (!mine) actions.append(" ", button(strings.report, () => openReport(id), describe));
+    if (state.moderator) {
+      const hidden = li.classList.contains("is-hidden");
+      actions.append(" ", button(hidden ? strings.unhide : strings.hide, () => call(hidden ? "unhide" : "hide", { room: roomId, message: id }).then(showError), describe));
+    }
+    li.querySelector(".message-actions")?.remove();
+    li.append(actions);
+  }
+
+  socket.on("message", (m) => {
+    if (m.room !== roomId) return;
+    addMessages([m], true);
+    cover();
+  });
+
+  socket.on("hidden", ({ room, seq }) => {
+    if (room !== roomId) return;
+    const li = state.seen.get(seq);
+    if (!li) return;
+    if (state.moderator) {
+      li.classList.add("is-hidden");
+      addActions(li);
+    } else {
+      li.remove();
+      state.seen.set(seq, null);
+      announce(strings.messageHidden);
+      $("room-empty").hidden = list.children.length > 0;
+    }
+  });
+
+  socket.on("unhidden", ({ room, message }) => {
+    if (room !== roomId) return;
+    if (state.seen.get(message.seq) === null) state.seen.delete(message.seq);
+    addMessages([message], false);
+  });
+
+  socket.on("moderation", (event) => {
+    if (event.room !== roomId) return;
+    if (event.message) addMessage(event.message, false);
+    if (event.message && event.action === "hide") {
+      const li = state.seen.get(event.message.seq);
+      if (li && !li.querySelector(".message-hidden-note")) li.querySelector(".message-meta").after(hiddenNote(event.message, strings));
+    }
+    if (event.action === "dismiss_report") document.querySelector(`#room-reports [data-report="${event.report}"]`)?.remove();
+    if (["mute", "unmute", "remove", "readmit"].includes(event.action)) refreshSanctions(event);
+    updateReportsEmpty();
+  });
+
+  // Older messages.
+  const older = $("room-older");
+  older.hidden = older.dataset.more !== "true";
+  older.addEventListener("click", async () => {
+    const first = list.firstElementChild;
+    const before = first ? Number(first.dataset.seq) : state.watermark + 1;
+    const page = await call("history", { room: roomId, before, limit: 50 });
+    if (!page.ok) return showError(page);
+    const height = document.documentElement.scrollHeight;
+    addMessages(page.messages, false);
+    window.scrollBy(0, document.documentElement.scrollHeight - height);
+    older.hidden = !page.more;
+  });
+
+  // Writing ------------------------------------------------------------------------------------
+
+  let draftTimer = null;
+  textarea.addEventListener("input", () => {
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => (outbox.draft = textarea.value), 400);
+  });
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      compose.requestSubmit();
+    }
+  });
+
+  compose.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = textarea.value.trim();
+    if (!body) return;
+    const tag = $("room-question-tag");
+    outbox.add({
+      client_id: newClientId(),
+      body,
+      question: tag && tag.value ? Number(tag.value) : null,
+      reply_to: state.replyTo,
+    });
+    textarea.value = "";
+    outbox.draft = "";
+    cancelReply();
+    showOutbox();
+    flushOutbox();
+    textarea.focus();
+  });
+
+  function showOutbox() {
+    const count = outbox.items().length;
+    const note = $("room-outbox");
+    note.hidden = count === 0;
+    note.textContent = count ? fill(strings.pending, { count }) : "";
+  }
+
+  async function flushOutbox() {
+    if (state.flushing || !state.joined) return;
+    state.flushing = true;
+    try {
+      for (const item of outbox.items()) {
+        const ack = await call("send", { room: roomId, ...item });
+        if (ack.ok) {
+          outbox.remove(item.client_id);
+          continue;
+        }
+        if (ack.error === "timeout" || ack.error === "internal") break; // retried on reconnect
+        if (ack.error === "rate-limited") {
+          setTimeout(flushOutbox, 3000);
+          break;
+        }
+        // Refused for good (muted, removed, invalid): give her text back rather than lose it.
+        outbox.remove(item.client_id);
+        if (!textarea.value) textarea.value = item.body;
+        showError(ack);
+      }
+    } finally {
+      state.flushing = false;
+      showOutbox();
+    }
+  }
+
+  function startReply(id, li) {
+    state.replyTo = id;
+    $("room-replying").hidden = false;
+    $("room-replying-text").textContent = fill(strings.replyingTo, { name: li.querySelector(".message-author")?.textContent || "" });
+    textarea.focus();
+  }
+
+  function cancelReply() {
+    state.replyTo = null;
+    $("room-replying").hidden = true;
+  }
+  $("room-replying-cancel").addEventListener("click", () => {
+    cancelReply();
+    textarea.focus();
+  });
+
+  function showError(ack) {
+    if (ack && ack.ok === false && ack.message) {
+      const note = $("room-muted");
+      note.textContent = ack.message;
+      note.hidden = false;
+      clearTimeout(showError.timer);
+      if (ack.error !== "muted" && ack.error !== "removed") showError.timer = setTimeout(() => (note.hidden = true), 8000);
+    }
+    return ack;
+  }
+
+  const controls = setUpControls({ $, roomId, me, strings, state, socket, call, showError, announce, compose, join });
+  const { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport } = controls;
+
+  showOutbox();
+  window.addEventListener("online", () => socket.connected || socket.connect());
+  socket.connect();
+}

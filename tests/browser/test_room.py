@@ -1,0 +1,130 @@
+"""In real browsers: two people chat in a working group's room and see each other's messages live;
+the facilitator hides one and it disappears for the participant."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PHONE, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CONNECTED = "#room-connection[data-state=connected]"
+
+
+@pytest.fixture
+def people(make_event, make_person, add_member):
+    event = make_event()
+    group = event.working_groups[0]
+    facilitator = make_person(
+        "fatou@example.org", name="Fatou Diallo", display_name="Fatou", language="en"
+    )
+    participant = make_person(
+        "leila@example.org", name="Leila Haddad", display_name="Leila", language="en"
+    )
+    add_member(facilitator, event, "facilitator", group)
+    add_member(participant, event, "participant", group)
+    return facilitator, participant
+
+
+def message(text: str) -> str:
+    return f"#messages li.message:has-text('{text}')"
+
+
+def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, people):
+    facilitator, participant = people
+    live = server()
+    room = f"{live.url}/e/test-event/groups/wg1/room"
+
+    errors = []
+    leila = browser(viewport=PHONE)
+    leila.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(leila, live.url, participant.email)
+    leila.goto(room)
+    leila.wait_for_selector(CONNECTED)
+
+    fatou = browser()
+    fatou.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(fatou, live.url, facilitator.email)
+    fatou.goto(room)
+    fatou.wait_for_selector(CONNECTED)
+    assert fatou.is_visible("#facilitate-heading")
+    assert not leila.is_visible("#facilitate-heading")
+
+    # Leila writes with the keyboard only (Ctrl+Enter sends); Fatou sees it without reloading.
+    leila.focus("#room-body")
+    leila.keyboard.type("Networks need *long-term* funding.")
+    leila.keyboard.press("Control+Enter")
+    fatou.wait_for_selector(message("long-term funding"))
+    assert fatou.inner_html(f"{message('long-term funding')} .message-body").count("<em>") == 1
+    assert "Leila" in fatou.inner_text(message("long-term funding"))
+    assert "leila@example.org" not in fatou.content()
+
+    # Fatou answers; Leila sees it, once, after her own.
+    fatou.fill("#room-body", "Thank you, noted for the board.")
+    fatou.click("#room-compose button[type=submit]")
+    leila.wait_for_selector(message("noted for the board"))
+    texts = leila.locator("#messages li.message .message-body").all_inner_texts()
+    assert [t.strip() for t in texts] == [
+        "Networks need long-term funding.",
+        "Thank you, noted for the board.",
+    ]
+    leila.fill("#room-body", "Something I regret writing")
+    leila.click("#room-compose button[type=submit]")
+    fatou.wait_for_selector(message("regret writing"))
+
+    # Fatou hides it: gone for Leila, kept and marked for Fatou.
+    fatou.click(f"{message('regret writing')} button:has-text('Hide')")
+    leila.wait_for_selector(message("regret writing"), state="detached")
+    fatou.wait_for_selector(f"{message('regret writing')}.is-hidden .message-hidden-note")
+    assert leila.is_visible(message("long-term funding"))
+    screenshot(leila, "room-participant-phone")
+    screenshot(fatou, "room-facilitator")
+
+    # After a reload the hidden message stays away for Leila.
+    leila.reload()
+    leila.wait_for_selector(CONNECTED)
+    assert leila.locator(message("regret writing")).count() == 0
+    assert leila.locator("#messages li.message").count() == 2
+
+    # Facilitation reaches her live too: the question, and the floor after she raises her hand.
+    fatou.select_option("#room-set-question-select", label="Question 2: WG1 question 2")
+    fatou.click("#room-set-question button[type=submit]")
+    leila.wait_for_selector("#current-question:has-text('WG1 question 2')")
+    leila.click("#room-hand")
+    fatou.wait_for_selector("#room-queue li:has-text('Leila')")
+    fatou.click("#room-queue li:has-text('Leila') button:has-text('Give the floor')")
+    leila.wait_for_selector("#room-floor:has-text('You have the floor.')")
+    assert errors == []
+
+
+def test_text_sent_while_the_server_is_down_arrives_after_it_comes_back(browser, server, people):
+    facilitator, participant = people
+    live = server()
+    room = f"{live.url}/e/test-event/groups/wg1/room"
+    leila = browser(viewport=PHONE)
+    sign_in(leila, live.url, participant.email)
+    leila.goto(room)
+    leila.wait_for_selector(CONNECTED)
+    fatou = browser()
+    sign_in(fatou, live.url, facilitator.email)
+    fatou.goto(room)
+    fatou.wait_for_selector(CONNECTED)
+    fatou.fill("#room-body", "Before the outage")
+    fatou.click("#room-compose button[type=submit]")
+    leila.wait_for_selector(message("Before the outage"))
+
+    live.kill()  # a crash: the page says so and keeps what she writes
+    leila.wait_for_selector("#room-connection[data-state=reconnecting]")
+    leila.fill("#room-body", "Written while offline")
+    leila.click("#room-compose button[type=submit]")
+    leila.wait_for_selector("#room-outbox:has-text('Waiting to be sent: 1')")
+
+    live.start()  # same port, same database
+    for page in (leila, fatou):
+        page.wait_for_selector(CONNECTED, timeout=30_000)
+        page.wait_for_selector(message("Written while offline"), timeout=30_000)
+    leila.wait_for_selector("#room-outbox", state="hidden")
+    for page in (leila, fatou):
+        bodies = page.locator("#messages li.message .message-body").all_inner_texts()
+        assert [b.strip() for b in bodies] == ["Before the outage", "Written while offline"]
