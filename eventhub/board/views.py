@@ -20,10 +20,20 @@ from ..programme.service import event_by_slug, group_by_key
 from ..rooms.models import Message
 from ..web import requires
 from . import exports, service
-from .models import MAX_TEXT, BoardItem, ItemKind, ItemState
+from .models import MAX_TEXT, BoardItem, ItemKind, ItemState, items_for_messages
 
 bp = Blueprint("board", __name__)
 blueprints = [bp]
+
+
+@bp.app_template_global("board_items_fed_by")
+def board_items_fed_by(messages) -> dict[int, list[tuple[int, str]]]:
+    """For room pages: the board items each message fed, as (item id, reference).
+
+    A template global, so the room (which the board builds on) needs no import of the board.
+    """
+    return items_for_messages(m.id for m in messages)
+
 
 VIEWS = ("priority", "question", "audience", "state")
 CLOSED = (ItemState.MERGED, ItemState.WITHDRAWN)
