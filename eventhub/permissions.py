@@ -58,9 +58,7 @@ def event_roles(person: Person, event: Event) -> set[Role]:
 def group_roles(person: Person, group: WorkingGroup) -> set[Role]:
     """Her roles in one working group; event-wide roles count in every group."""
     return {
-        m.role
-        for m in memberships(person, group.event)
-        if m.working_group_id in (None, group.id)
+        m.role for m in memberships(person, group.event) if m.working_group_id in (None, group.id)
     }
 
 

@@ -1,0 +1,426 @@
+"""The report as Word .docx (python-docx): real Title / Heading n / List styles so organisers can
+edit it; Arabic paragraphs, runs, tables and the section are marked right-to-left."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_DIRECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+
+from .common import Words, in_language
+from .data import Edition, GroupData, ItemData, ReportData
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+# Children that must follow w:bidi in w:pPr, and w:rtl in w:rPr (schema order).
+_AFTER_BIDI = (
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+BIDI_LANGUAGE = {"ar": "ar-SA"}
+
+
+def build_docx(report: ReportData, language: str, edition: Edition | None = None) -> bytes:
+    with in_language(language):
+        writer = _Writer(Words(report, language, edition))
+        writer.write()
+        out = io.BytesIO()
+        writer.doc.save(out)
+        return out.getvalue()
+
+
+def _on_off(tag: str, on: bool):
+    element = OxmlElement(tag)
+    if not on:
+        element.set(qn("w:val"), "0")
+    return element
+
+
+def _flag(parent, tag: str, successors: tuple[str, ...]) -> None:
+    if parent.find(qn(tag)) is None:
+        parent.insert_element_before(OxmlElement(tag), *successors)
+
+
+class _Writer:
+    def __init__(self, words: Words):
+        self.w = words
+        self.r = words.report
+        self.rtl = words.rtl
+        self.doc = Document()
+        self.styles = {
+            name: self.doc.styles[name]
+            for name in (
+                "Title",
+                "Subtitle",
+                "TOC Heading",
+                "Heading 1",
+                "Heading 2",
+                "Heading 3",
+                "Heading 4",
+                "Normal",
+                "List Bullet",
+                "List Number",
+                "Quote",
+                "Table Grid",
+                "Caption",
+            )
+        }
+        self.style_ids = {name: style.style_id for name, style in self.styles.items()}
+        self._sect_pr = self.doc.element.body.sectPr
+        self._bookmark_id = 0
+        self._setup()
+
+    # --- document set-up ---
+
+    def _setup(self) -> None:
+        props = self.doc.core_properties
+        props.title = self.r.title
+        props.author = self.r.host  # an organisation, never the person who published it
+        props.last_modified_by = ""
+        props.language = self.w.language
+        props.comments = ""
+        # Word offers to update fields on opening, which fills the table of contents.
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings = self.doc.settings.element
+        settings.insert_element_before(  # schema order: after the XML options, before compat
+            update,
+            "w:hdrShapeDefaults",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:compat",
+            "w:docVars",
+            "w:rsids",
+            "m:mathPr",
+            "w:themeFontLang",
+            "w:clrSchemeMapping",
+            "w:shapeDefaults",
+            "w:decimalSymbol",
+            "w:listSeparator",
+        )
+        normal = self.styles["Normal"]
+        normal.font.size = Pt(11)
+        rpr = normal.element.get_or_add_rPr()
+        fonts = rpr.get_or_add_rFonts()
+        fonts.set(qn("w:cs"), "Arial")
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.insert_element_before(lang, *_AFTER_LANG)
+        lang.set(qn("w:val"), self.w.language)
+        if self.w.language in BIDI_LANGUAGE:
+            lang.set(qn("w:bidi"), BIDI_LANGUAGE[self.w.language])
+        if self.rtl:
+            # The styles read right to left, so paragraphs added later by hand do too.
+            for style in self.styles.values():
+                if style.type == 1:  # paragraph styles
+                    _flag(style.element.get_or_add_pPr(), "w:bidi", _AFTER_BIDI)
+                    _flag(style.element.get_or_add_rPr(), "w:rtl", _AFTER_RTL)
+            _flag(
+                self.doc.sections[0]._sectPr,
+                "w:bidi",
+                ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"),
+            )
+
+    # --- primitives ---
+
+    # python-docx's add_paragraph/add_run look styles up and scan siblings on every call, which
+    # is quadratic on a long report; we write the same elements directly, appended in order.
+
+    def para(self, text: str = "", style: str = "Normal", *, bold_prefix: str = ""):
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        if style != "Normal":
+            style_ref = OxmlElement("w:pStyle")
+            style_ref.set(qn("w:val"), self.style_ids[style])
+            ppr.append(style_ref)
+        if self.w.rtl:  # the styles say right to left; a left-to-right paragraph says so itself
+            ppr.append(_on_off("w:bidi", self.rtl))
+        p.append(ppr)
+        self._sect_pr.addprevious(p)
+        paragraph = Paragraph(p, self.doc._body)
+        if bold_prefix:
+            self.run(paragraph, bold_prefix, bold=True)
+        if text:
+            self.run(paragraph, text)
+        return paragraph
+
+    def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False, parent=None):
+        r = OxmlElement("w:r")
+        if bold or italic or self.w.rtl:
+            rpr = OxmlElement("w:rPr")
+            for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+                if flag:
+                    rpr.append(OxmlElement(tag))
+            if self.w.rtl:
+                rpr.append(_on_off("w:rtl", self.rtl))
+            r.append(rpr)
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                r.append(OxmlElement("w:br"))
+            if line:
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = line
+                r.append(t)
+        (parent if parent is not None else paragraph._p).append(r)
+        return Run(r, paragraph)
+
+    def heading(self, text: str, level: int, bookmark: str | None = None):
+        paragraph = self.para(text, "Title" if level == 0 else f"Heading {level}")
+        if bookmark:
+            self.bookmark(paragraph, bookmark)
+        return paragraph
+
+    def bookmark(self, paragraph, name: str) -> None:
+        self._bookmark_id += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmark_id))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmark_id))
+        paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+        paragraph._p.append(end)
+
+    def link(self, paragraph, text: str, anchor: str, *, bold: bool = False, italic: bool = False):
+        """An internal link to a bookmark (a reference pointing back to its working group)."""
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("w:anchor"), anchor)
+        hyperlink.set(qn("w:history"), "1")
+        paragraph._p.append(hyperlink)
+        return self.run(paragraph, text, bold=bold, italic=italic, parent=hyperlink)
+
+    def numbered(self):
+        """A fresh numbering instance for 'List Number', so each list starts again at 1."""
+        numbering = self.doc.part.numbering_part.element
+        style_num = self.styles["List Number"].element.pPr.numPr.numId.val
+        abstract = numbering.num_having_numId(style_num).abstractNumId.val
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
+
+    def numbered_para(self, text: str, num_id: int):
+        paragraph = self.para(text, "List Number")
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
+        return paragraph
+
+    def markdown(self, text: str) -> None:
+        """Notes written in Markdown as Word paragraphs and lists (emphasis kept, links as text)."""
+        tokens = _MARKDOWN.parse(text or "")
+        lists: list[tuple[str, int | None]] = []
+        for token in tokens:
+            if token.type == "bullet_list_open":
+                lists.append(("List Bullet", None))
+            elif token.type == "ordered_list_open":
+                lists.append(("List Number", self.numbered()))
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif token.type == "inline":
+                # A paragraph written left to right stays so in an Arabic report (dir="auto").
+                report_rtl = self.rtl
+                self.rtl = report_rtl and self.w.text_dir(token.content) == "rtl"
+                try:
+                    if lists:
+                        style, num_id = lists[-1]
+                        paragraph = (
+                            self.numbered_para("", num_id)
+                            if num_id is not None
+                            else self.para("", style)
+                        )
+                    else:
+                        paragraph = self.para()
+                    self.inline(paragraph, token.children or [])
+                finally:
+                    self.rtl = report_rtl
+
+    def inline(self, paragraph, children) -> None:
+        bold = italic = False
+        for child in children:
+            if child.type == "strong_open":
+                bold = True
+            elif child.type == "strong_close":
+                bold = False
+            elif child.type == "em_open":
+                italic = True
+            elif child.type == "em_close":
+                italic = False
+            elif child.type in ("text", "code_inline"):
+                self.run(paragraph, child.content, bold=bold, italic=italic)
+            elif child.type in ("softbreak", "hardbreak"):
+                self.run(paragraph, " " if child.type == "softbreak" else "\n")
+
+    def table(self, header: list[str], rows: list[list[str]], footer: list[str] | None = None):
+        table = self.doc.add_table(rows=0, cols=len(header), style=self.styles["Table Grid"])
+        if self.rtl:
+            table.table_direction = WD_TABLE_DIRECTION.RTL
+        for n, values in enumerate([header, *rows, *([footer] if footer else [])]):
+            bold = n == 0 or (footer is not None and n == len(rows) + 1)
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values, strict=True):
+                paragraph = cell.paragraphs[0]
+                if self.rtl:
+                    _flag(paragraph._p.get_or_add_pPr(), "w:bidi", _AFTER_BIDI)
+                self.run(paragraph, str(value), bold=bold)
+        return table
+
+    def toc(self) -> None:
+        """A Word table-of-contents field; Word fills it with page numbers when fields update."""
+        paragraph = self.para()
+        begin = OxmlElement("w:fldChar")
+        begin.set(qn("w:fldCharType"), "begin")
+        begin.set(qn("w:dirty"), "true")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = 'TOC \\o "1-2" \\h \\z \\u'
+        separate = OxmlElement("w:fldChar")
+        separate.set(qn("w:fldCharType"), "separate")
+        end = OxmlElement("w:fldChar")
+        end.set(qn("w:fldCharType"), "end")
+        for element in (begin, instr, separate):
+            self.run(paragraph, "")._r.append(element)
+        self.run(paragraph, _("Update this field (F9) to show the table of contents."), italic=True)
+        self.run(paragraph, "")._r.append(end)
+
+    # --- the report ---
+
+    def write(self) -> None:
+        w, r = self.w, self.r
+        self.para(w.edition_line(), "Subtitle")
+        self.heading(r.title, 0)
+        if r.host:
+            self.para(r.host, bold_prefix=f"{w.label('host')}: ")
+        self.para(w.period(), bold_prefix=f"{w.label('dates')}: ")
+        self.para(w.place(), bold_prefix=f"{w.label('place')}: ")
+        self.para(w.attribution_note(), "Quote")
+        if w.hash_line():
+            self.para(w.hash_line(), "Caption")
+        self.doc.add_page_break()
+        self.para(w.heading("contents"), "TOC Heading")
+        self.toc()
+        self.doc.add_page_break()
+
+        if r.summary:
+            self.heading(w.heading("summary"), 1)
+            self.markdown(r.summary)
+        self.programme()
+        self.heading(w.heading("groups"), 1)
+        for group in r.groups:
+            self.group(group)
+        self.by_audience()
+        self.annex()
+
+    def programme(self) -> None:
+        w = self.w
+        self.heading(w.heading("programme"), 1)
+        self.para(w.label("times_note"), "Caption")
+        days = w.programme_days()
+        for day, sessions in days:
+            self.heading(day, 3)
+            for s in sessions:
+                parts = [s.title, w.session_kind(s)] + ([s.location] if s.location else [])
+                self.para(" · ".join(parts), "List Bullet", bold_prefix=f"{w.session_time(s)}  ")
+        if not days:
+            self.para(w.label("no_sessions"))
+
+    def group(self, group: GroupData) -> None:
+        w, r = self.w, self.r
+        self.heading(w.group_title(group), 2, bookmark=f"wg_{group.number}")
+        if group.lead_networks:
+            self.para(w.lead_networks(group), bold_prefix=f"{w.label('lead')}: ")
+        if not r.chatham_house:
+            if group.facilitators:
+                self.para(", ".join(group.facilitators), bold_prefix=f"{w.label('facilitators')}: ")
+            if group.rapporteurs:
+                self.para(", ".join(group.rapporteurs), bold_prefix=f"{w.label('rapporteurs')}: ")
+        if group.introduction:
+            self.heading(w.heading("theme"), 3)
+            self.markdown(group.introduction)
+        if group.objectives:
+            self.heading(w.heading("objectives"), 3)
+            self.markdown(group.objectives)
+        if group.guiding_questions:
+            self.heading(w.heading("questions"), 3)
+            num_id = self.numbered()
+            for question in group.guiding_questions:
+                self.numbered_para(self.w.content(question.text), num_id)
+        self.heading(w.heading("insights"), 3)
+        self.grouped(group, group.insights, w.label("no_insights"))
+        self.heading(w.heading("recommendations"), 3)
+        self.grouped(group, group.recommendations, w.label("none_agreed"))
+
+    def grouped(self, group: GroupData, items: tuple[ItemData, ...], empty: str) -> None:
+        sections = group.by_question(items)
+        for question, answering in sections:
+            self.heading(self.w.question_heading(question), 4)
+            for item in answering:
+                paragraph = self.para("", "List Bullet", bold_prefix=f"{item.reference}  ")
+                self.bookmark(paragraph, _bookmark_name(item))
+                self.run(paragraph, self.w.content(item.text))
+                if item.audience:
+                    self.run(paragraph, f" ({self.w.audience_of(item)})", italic=True)
+        if not sections:
+            self.para(empty)
+
+    def by_audience(self) -> None:
+        w = self.w
+        self.heading(w.heading("by_audience"), 1)
+        audiences = self.r.by_audience()
+        for audience, entries in audiences:
+            self.heading(w.audience_heading(audience), 2)
+            for group, item in entries:
+                paragraph = self.para("", "List Bullet")
+                self.link(paragraph, item.reference, _bookmark_name(item), bold=True)
+                self.run(paragraph, f"  {self.w.content(item.text)} ")
+                self.link(paragraph, f"({w.from_group(group)})", f"wg_{group.number}", italic=True)
+        if not audiences:
+            self.para(w.label("none_agreed"))
+
+    def annex(self) -> None:
+        w, p = self.w, self.r.participation
+        self.heading(w.heading("annex"), 1)
+        self.para(w.totals())
+        self.heading(w.heading("figures"), 2)
+        self.table(
+            [w.label("group"), w.label("members"), w.label("messages")],
+            [[f"WG{f.number}: {f.title}", f.members, f.messages] for f in p.groups],
+            [w.label("total"), p.members, p.messages],
+        )
+        if p.networks:
+            self.heading(w.heading("networks"), 2)
+            rows = []
+            for entry in p.networks:
+                n = entry.network
+                name = f"{n.acronym} ({n.name})" if n.acronym and n.acronym != n.name else n.name
+                rows.append([name, n.region, entry.members])
+            self.table([w.label("network"), w.label("region"), w.label("members")], rows)
+
+
+def _bookmark_name(item: ItemData) -> str:
+    return "ref_" + item.reference.replace("-", "_")

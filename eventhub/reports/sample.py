@@ -1,0 +1,130 @@
+"""A synthetic report, for tests, the benchmark and trying the builders without a database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from .data import (
+    NAMED,
+    GroupData,
+    GroupFigures,
+    ItemData,
+    NetworkData,
+    NetworkFigures,
+    Participation,
+    QuestionData,
+    ReportData,
+    SessionData,
+)
+
+AUDIENCES = ("Member States", "United Nations", "Regional organisations", "Donors")
+ARABIC_TEXT = "ينبغي للدول الأعضاء أن تدعم شبكات الوسيطات وأن تموّل مشاركتهن في عمليات السلام."
+
+
+def synthetic_report(
+    groups: int = 5,
+    items_per_group: int = 4,
+    *,
+    attribution: str = NAMED,
+    credits: tuple[str, ...] = ("Amina Example", "Brita Sample"),
+    title: str = "Women, Peace and Security: the next twenty years",
+) -> ReportData:
+    """`groups` working groups with `items_per_group` agreed items each (a quarter of them insights)."""
+    networks = tuple(
+        NetworkData(key=f"net{n}", acronym=f"N{n}", name=f"Network {n}", region=f"Region {n}")
+        for n in range(1, groups + 1)
+    )
+    start = datetime(2020, 10, 8, 12, 0, tzinfo=UTC)
+    sessions = [
+        SessionData(
+            key="opening",
+            kind="opening",
+            title="Opening plenary",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+    ]
+    group_list = []
+    item_id = 0
+    for g in range(1, groups + 1):
+        questions = tuple(QuestionData(q, f"Guiding question {q} of group {g}?") for q in (1, 2, 3))
+        insights, recommendations = [], []
+        for i in range(1, items_per_group + 1):
+            item_id += 1
+            insight = i % 4 == 0
+            kind_list = insights if insight else recommendations
+            number = len(kind_list) + 1
+            text = (
+                ARABIC_TEXT
+                if i % 7 == 0
+                else f"Item {i} of working group {g}: strengthen the participation of women "
+                f"mediators at every stage of the peace process, with sustained funding."
+            )
+            kind_list.append(
+                ItemData(
+                    item_id=item_id,
+                    reference=f"WG{g}-{'I' if insight else 'R'}{number}",
+                    kind="insight" if insight else "recommendation",
+                    text=text,
+                    audience=None if insight else AUDIENCES[i % len(AUDIENCES)],
+                    question_number=(i % 4) or None,
+                )
+            )
+        group_list.append(
+            GroupData(
+                key=f"wg{g}",
+                number=g,
+                title=f"Theme {g}",
+                lead_networks=(networks[g - 1],),
+                introduction=f"The group on theme {g} looks at **mediation** in practice.",
+                objectives="- Share experience\n- Agree recommendations",
+                guiding_questions=questions,
+                insights=tuple(insights),
+                recommendations=tuple(recommendations),
+                facilitators=credits[:1] if attribution == NAMED else (),
+                rapporteurs=credits[1:] if attribution == NAMED else (),
+            )
+        )
+        meeting = start + timedelta(days=g, hours=1)
+        sessions.append(
+            SessionData(
+                key=f"wg{g}-1",
+                kind="working-group",
+                title=f"Working group {g}: first meeting",
+                starts_at=meeting,
+                ends_at=meeting + timedelta(hours=2),
+                working_group_key=f"wg{g}",
+            )
+        )
+    closing = start + timedelta(days=14)
+    sessions.append(
+        SessionData(
+            key="closing",
+            kind="closing",
+            title="Closing plenary",
+            starts_at=closing,
+            ends_at=closing + timedelta(hours=2),
+        )
+    )
+    figures = tuple(
+        GroupFigures(f"wg{g}", g, f"Theme {g}", 10 + g, 40 * g) for g in range(1, groups + 1)
+    )
+    return ReportData(
+        slug="synthetic",
+        title=title,
+        host="Global Alliance of Regional Women Mediator Networks",
+        timezone="Europe/Rome",
+        starts=date(2020, 10, 8),
+        ends=date(2020, 10, 22),
+        attribution=attribution,
+        summary="A synthetic meeting, for tests and benchmarks.",
+        audiences=AUDIENCES,
+        sessions=tuple(sessions),
+        groups=tuple(group_list),
+        participation=Participation(
+            members=sum(f.members for f in figures),
+            messages=sum(f.messages for f in figures),
+            groups=figures,
+            networks=tuple(NetworkFigures(n, 3) for n in networks),
+        ),
+    )

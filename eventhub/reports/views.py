@@ -1,0 +1,166 @@
+"""The report pages: read it in the app, download it in any format and language, publish it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from ..errors import Invalid, NotFound
+from ..extensions import limiter, login_manager
+from ..permissions import may
+from ..programme.models import Event
+from ..programme.service import event_by_slug
+from ..web import public, requires
+from . import service
+from .build_html import report_context
+from .common import FORMATS, LANGUAGES, in_language
+from .data import Edition, ReportData
+from .formats import build, filename, media_type
+
+bp = Blueprint("reports", __name__)
+blueprints = [bp]
+
+
+def _language() -> str:
+    language = request.args.get("lang") or str(get_locale() or "en").split("_")[0]
+    if language not in LANGUAGES:
+        raise Invalid(
+            _(
+                "There is no report in that language. Choose one of: %(languages)s.",
+                languages=", ".join(LANGUAGES),
+            )
+        )
+    return language
+
+
+def _chosen(event: Event) -> tuple[ReportData, Edition, object | None] | None:
+    """What `?version=` asks for (default: the draft for organisers, else the newest version
+    she may read), as (data, edition, published row); None when she may read nothing yet."""
+    asked = request.args.get("version", "")
+    if asked == "draft" or (not asked and may(current_user, "report.draft", event)):
+        return service.draft(current_user, event), Edition(), None
+    if asked:
+        if not asked.isdigit() or len(asked) > 6:
+            raise Invalid(_("A report version is a number, such as 1 or 2, or the word draft."))
+        row = service.readable_version(current_user, event, int(asked))
+    else:
+        row = service.readable_latest(current_user, event)
+        if row is None:
+            return None
+    return row.report, row.edition, row
+
+
+def _board_links(event: Event, report: ReportData) -> dict[str, str]:
+    """For those who may open a group's board: each item's reference -> its item there."""
+    groups = {g.key: g for g in event.working_groups}
+    links = {}
+    try:
+        for group in report.groups:
+            model = groups.get(group.key)  # a group removed since publication has no board
+            if model is None or not may(current_user, "group.view", model):
+                continue
+            board = url_for("board.board", slug=event.slug, key=group.key)
+            for item in (*group.insights, *group.recommendations):
+                links[item.reference] = f"{board}#{item.anchor}"
+    except BuildError:  # the board's pages are not there: no links rather than broken ones
+        return {}
+    return links
+
+
+def _nothing_yet(event: Event):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    raise NotFound(_("No report has been published for this event yet."))
+
+
+@bp.route("/e/<slug>/report")
+@public
+def report(slug: str):
+    event = event_by_slug(slug)
+    language = _language()
+    chosen = _chosen(event)
+    if chosen is None:
+        return _nothing_yet(event)
+    data, edition, row = chosen
+    organiser = may(current_user, "report.publish", event)
+    with in_language(language):
+        context = report_context(data, language, edition, _board_links(event, data))
+        return render_template(
+            "reports/report.html",
+            **context,
+            event=event,
+            row=row,
+            organiser=organiser,
+            versions=service.versions(event) if organiser else [],
+            public_event=service.is_public_event(event),
+            formats=FORMATS,
+            languages=LANGUAGES,
+            version_arg="draft" if edition.draft else str(edition.version),
+        )
+
+
+@bp.route("/e/<slug>/report/download")
+@public
+# A PDF of a big meeting takes seconds of CPU: enough for every format and language, no more.
+@limiter.limit("30 per minute")
+def download(slug: str):
+    event = event_by_slug(slug)
+    language = _language()
+    fmt = request.args.get("format", "pdf")
+    if fmt not in FORMATS:
+        raise Invalid(
+            _(
+                "There is no report in that format. Choose one of: %(formats)s.",
+                formats=", ".join(FORMATS),
+            )
+        )
+    chosen = _chosen(event)
+    if chosen is None:
+        return _nothing_yet(event)
+    data, edition, _row = chosen
+    content = build(data, fmt, language, edition)
+    name = filename(data, fmt, language, edition)
+    return Response(
+        content,
+        content_type=media_type(fmt),
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            # A draft changes with the boards; a published version never does.
+            "Cache-Control": "private, no-store" if edition.draft else "private, max-age=3600",
+        },
+    )
+
+
+@bp.route("/e/<slug>/report/publish", methods=["POST"])
+@requires("report.publish", event_by_slug)
+def publish(event: Event, slug: str):
+    published = service.publish(current_user, event)
+    flash(
+        _("Version %(version)s of the report is published.", version=published.version), "success"
+    )
+    return redirect(url_for("reports.report", slug=slug, version=published.version))
+
+
+@bp.route("/e/<slug>/report/versions/<int:version>/public", methods=["POST"])
+@requires("report.publish", event_by_slug)
+def set_public(event: Event, slug: str, version: int):
+    row = service.get_version(event, version)
+    public_now = request.form.get("public") == "1"
+    service.set_public(current_user, row, public_now)
+    if public_now:
+        flash(
+            _("Version %(version)s of the report can now be read by anyone.", version=version),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Version %(version)s of the report is for the event's members only again.",
+                version=version,
+            ),
+            "success",
+        )
+    return redirect(url_for("reports.report", slug=slug, version=version))
