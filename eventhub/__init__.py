@@ -96,4 +96,6 @@ def _cors_origins(app: Flask):
 
 def _check_production(app: Flask) -> None:
     if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] == DEV_SECRET:
-        raise RuntimeError("EVENTHUB_SECRET_KEY is the development secret; set a real one in production")
+        raise RuntimeError(
+            "EVENTHUB_SECRET_KEY is the development secret; set a real one in production"
+        )

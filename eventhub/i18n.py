@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -53,6 +54,18 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def terminal_language() -> str:
+    """For the command line: the terminal's language (LC_ALL, LC_MESSAGES or LANG) if we speak it."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            language = value.split(".")[0].split("_")[0].lower()
+            if language in current_app.config["LANGUAGES"]:
+                return language
+            break
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def viewer_zone(event=None) -> ZoneInfo:

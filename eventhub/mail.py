@@ -24,7 +24,9 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def build_message(*, to: list[str], subject: str, body: str, attachments=(), sender=None) -> EmailMessage:
+def build_message(
+    *, to: list[str], subject: str, body: str, attachments=(), sender=None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = ", ".join(to)
@@ -36,7 +38,10 @@ def build_message(*, to: list[str], subject: str, body: str, attachments=(), sen
         maintype, _, subtype = attachment.content_type.partition("/")
         subtype, *params = subtype.split(";")
         message.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype.strip(), filename=attachment.filename,
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype.strip(),
+            filename=attachment.filename,
             params=dict(p.strip().split("=", 1) for p in params if "=" in p),
         )
     return message
@@ -47,7 +52,9 @@ def send_mail(*, to: list[str], subject: str, body: str, attachments=(), sender=
     if not mail_configured():
         return False
     config = current_app.config
-    message = build_message(to=to, subject=subject, body=body, attachments=attachments, sender=sender)
+    message = build_message(
+        to=to, subject=subject, body=body, attachments=attachments, sender=sender
+    )
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()

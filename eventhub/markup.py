@@ -12,8 +12,25 @@ _LIGHT = MarkdownIt("zero", {"html": False}).enable(
     ["emphasis", "link", "list", "newline", "autolink", "backticks"]
 )
 
-FULL_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-             "h2", "h3", "h4", "h5", "h6", "hr"}
+FULL_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+}
 LIGHT_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "code"}
 _ATTRS = {"a": {"href", "title"}}
 _SCHEMES = {"http", "https", "mailto"}
@@ -21,7 +38,10 @@ _SCHEMES = {"http", "https", "mailto"}
 
 def _clean(html: str, tags: set[str]) -> str:
     return nh3.clean(
-        html, tags=tags, attributes=_ATTRS, url_schemes=_SCHEMES,
+        html,
+        tags=tags,
+        attributes=_ATTRS,
+        url_schemes=_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
 

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import terminal_language
 from ..programme.models import Event
 from . import exports, importer
-
-
-def _terminal_language() -> str:
-    """The terminal's language (LC_ALL, LC_MESSAGES or LANG) if EventHub speaks it, else the default."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            language = value.split(".")[0].split("_")[0].lower()
-            if language in current_app.config["LANGUAGES"]:
-                return language
-            break
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _fail(message: str, problems: list[str] = ()) -> None:
@@ -65,7 +52,7 @@ def _event(slug: str) -> Event:
 @with_appcontext
 def export_board_command(slug: str, group_key: str | None, fmt: str, output: Path | None) -> None:
     """Export an event's boards (or one working group's) as CSV or JSON."""
-    with force_locale(_terminal_language()):
+    with force_locale(terminal_language()):
         event = _event(slug)
         group = None
         if group_key is not None:
@@ -94,7 +81,7 @@ def export_board_command(slug: str, group_key: str | None, fmt: str, output: Pat
 @with_appcontext
 def import_board_command(slug: str, file: Path, replace: bool) -> None:
     """Restore boards from a JSON export (refused whole, with every problem listed, if invalid)."""
-    with force_locale(_terminal_language()):
+    with force_locale(terminal_language()):
         event = _event(slug)
         try:
             notes = importer.import_board(event, file.read_bytes(), replace=replace)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import terminal_language
 from .fileformat import export_programme
 from .importer import import_programme
 from .models import Event
@@ -23,7 +22,7 @@ from .models import Event
 @with_appcontext
 def import_programme_command(file: Path) -> None:
     """Create or update an event from a programme file (format 1, TOML)."""
-    with force_locale(_terminal_language()):
+    with force_locale(terminal_language()):
         _import(file)
 
 
@@ -63,7 +62,7 @@ def _import(file: Path) -> None:
 @with_appcontext
 def export_programme_command(slug: str, output: Path | None) -> None:
     """Write an event's programme file (format 1, TOML)."""
-    with force_locale(_terminal_language()):
+    with force_locale(terminal_language()):
         _export(slug, output)
 
 
@@ -93,18 +92,6 @@ def _export(slug: str, output: Path | None) -> None:
             )
             raise SystemExit(1) from None
         click.echo(_("Wrote %(file)s.", file=output))
-
-
-def _terminal_language() -> str:
-    """The terminal's language (LC_ALL, LC_MESSAGES or LANG) if EventHub speaks it, else the default."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            language = value.split(".")[0].split("_")[0].lower()
-            if language in current_app.config["LANGUAGES"]:
-                return language
-            break
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 commands = [import_programme_command, export_programme_command]

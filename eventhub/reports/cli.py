@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import terminal_language
 from ..programme.models import Event
 from . import service
 from .collect import collect
@@ -42,14 +42,8 @@ def report_command(
     slug: str, fmt: str, language: str, draft: bool, version: int | None, output: Path | None
 ) -> None:
     """Build an event's report (a published version, or the draft) in one format and language."""
-    with force_locale(_terminal_language()):
+    with force_locale(terminal_language()):
         _report(slug, fmt, language, draft, version, output)
-
-
-def _terminal_language() -> str:
-    """Messages in the terminal's language (LANG=fr_FR.UTF-8 -> fr), else English."""
-    code = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "en")[:2].lower()
-    return code if code in LANGUAGES else "en"
 
 
 def _report(
