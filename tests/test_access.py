@@ -11,8 +11,6 @@ Then a role matrix for the programme pages.
 from __future__ import annotations
 
 import pytest
-from flask import g
-from flask_babel import refresh
 from werkzeug.routing import IntegerConverter, Rule
 
 from eventhub.web import access_rule
@@ -22,16 +20,6 @@ REFUSED_STRANGER = {403, 404}
 BAD_TOKEN = "not-a-real-token-0123456789abcdef"
 # Methods that only ask for a page; anything else is sent as an empty form.
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    # Requests reuse the fixture's app context: forget the last request's person and locale.
-    @app.before_request
-    def _forget():
-        g.pop("_login_user", None)
-        g.pop("_memberships", None)
-        refresh()
 
 
 @pytest.fixture

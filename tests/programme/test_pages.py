@@ -5,23 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import g
-from flask_babel import refresh
 
 from eventhub.programme.models import Recording, Session, SessionKind
 
 JOIN_URL = "https://call.example.org/wg1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    # The app fixture keeps one app context pushed, and requests reuse it (its `g`, Babel's
-    # locale): forget who signed in last so that each request loads its own person and language.
-    @app.before_request
-    def _forget():
-        g.pop("_login_user", None)
-        g.pop("_memberships", None)
-        refresh()
 
 
 @pytest.fixture

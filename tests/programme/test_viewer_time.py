@@ -12,22 +12,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import g
-from flask_babel import refresh
 
 from eventhub.programme.models import Session, SessionKind
 
 ROME = ZoneInfo("Europe/Rome")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    # Requests reuse the fixture's app context: forget the last request's person and locale.
-    @app.before_request
-    def _forget():
-        g.pop("_login_user", None)
-        g.pop("_memberships", None)
-        refresh()
 
 
 @pytest.fixture
