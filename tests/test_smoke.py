@@ -5,4 +5,12 @@ from sqlalchemy import inspect
 
 def test_app_creates_every_table(app, db):
     tables = set(inspect(db.engine).get_table_names())
-    assert {"event", "session", "working_group", "person", "membership", "message", "room"} <= tables
+    assert {
+        "event",
+        "session",
+        "working_group",
+        "person",
+        "membership",
+        "message",
+        "room",
+    } <= tables
