@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .common import Words, in_language
 from .data import Edition, GroupData, ItemData, ReportData
 
@@ -12,7 +14,8 @@ def _plain(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(_plain(text).split()).replace("|", "\\|")
+    # Only ASCII white space folds: French typography keeps its no-break spaces.
+    return re.sub(r"[ \t\r\n]+", " ", _plain(text)).strip().replace("|", "\\|")
 
 
 def _indented(text: str) -> str:
