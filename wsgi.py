@@ -1,7 +1,9 @@
 """Entry point: `python wsgi.py` serves EventHub on EVENTHUB_HOST:EVENTHUB_PORT.
 
-The only module that touches the async server library: it monkey-patches the
-standard library for eventlet or gevent before anything else is imported.
+The only module that touches the async server library. EVENTHUB_ASYNC_MODE chooses it:
+`eventlet` (default) or `gevent`, served by gevent's WSGI server with gevent-websocket's
+handler so that sockets upgrade to WebSocket. The standard library is monkey-patched before
+anything else is imported, so that database drivers, Redis and sleeps cooperate.
 """
 
 import os
@@ -19,13 +21,56 @@ elif ASYNC_MODE == "gevent":
 else:
     raise SystemExit(f"EVENTHUB_ASYNC_MODE={ASYNC_MODE!r}: expected 'eventlet' or 'gevent'")
 
+import logging  # noqa: E402
+
 from eventhub import create_app  # noqa: E402
 from eventhub.extensions import socketio  # noqa: E402
 
-app = create_app()
+# The configuration must not disagree with the library patched above.
+app = create_app(ASYNC_MODE=ASYNC_MODE)
+
+
+def listen(host: str, port: int):
+    """The listening socket (green: the socket module is patched by now)."""
+    import socket
+
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # A restart (after a crash, too) may take the port again at once.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit it: a message and the ack right after it go out without
+    # Nagle's algorithm holding the second back for the client's delayed ACK (~40 ms).
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+    return listener
+
+
+def serve(host: str, port: int) -> None:
+    """Serve until killed: eventlet's WSGI server, or gevent's with the WebSocket handler."""
+    if ASYNC_MODE == "eventlet":
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(listen(host, port), app, log_output=app.debug)
+    else:
+        from gevent.pywsgi import WSGIServer
+        from geventwebsocket.handler import WebSocketHandler
+
+        # gevent-websocket logs every request at INFO; in debug mode only.
+        if not app.debug:
+            logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
+        server = WSGIServer(
+            listen(host, port),
+            app,
+            handler_class=WebSocketHandler,
+            log="default" if app.debug else None,
+        )
+        server.serve_forever()
+
 
 if __name__ == "__main__":
     host = os.environ.get("EVENTHUB_HOST", "127.0.0.1")
     port = int(os.environ.get("EVENTHUB_PORT", "5000"))
+    if socketio.async_mode != ASYNC_MODE:
+        raise SystemExit(f"Socket.IO runs in {socketio.async_mode!r} mode, not {ASYNC_MODE!r}")
     print(f"EventHub serving on http://{host}:{port} ({ASYNC_MODE})", flush=True)
-    socketio.run(app, host=host, port=port, log_output=app.debug, use_reloader=False)
+    serve(host, port)

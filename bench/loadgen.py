@@ -1,0 +1,319 @@
+"""The load generator for bench/rooms.py: simulated room members in separate processes.
+
+Each process runs many python-socketio AsyncClients (asyncio + aiohttp, WebSocket transport).
+Every client connects (with its login cookie, if any), `join`s its room, waits for the common
+start, then `send`s at a fixed rate on a fixed schedule (open loop: a slow ack does not delay
+the next send). The body carries the sender, a number and the wall-clock send time, so every
+receiver measures the delivery latency itself (all processes share the machine's clock).
+The speaker protocol is EventHub's (docs/realtime.md), which the bare and Node servers copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import multiprocessing as mp
+import os
+import random
+import statistics
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+MAX_DRAIN = 180.0  # seconds after the last send, at most, to wait for late deliveries
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    key: str  # unique name of the simulated member, carried in her messages
+    room: int
+    cookie: str | None = None  # "session=..." for EventHub; None for the bare servers
+
+
+@dataclass
+class ClientResult:
+    key: str
+    room: int
+    sent: int = 0
+    acked: list[int] = field(default_factory=list)  # message numbers acknowledged ok
+    errors: list[str] = field(default_factory=list)
+    received: Counter = field(default_factory=Counter)  # "sender:n" -> times received
+    latencies: list[float] = field(default_factory=list)  # seconds, messages of others only
+    ack_latencies: list[float] = field(default_factory=list)
+    last_receipt: float = 0.0
+
+
+@dataclass
+class LoadResult:
+    clients: int
+    processes: int
+    duration: float
+    rate: float
+    sent: int
+    acked: int
+    expected: int  # deliveries to other members of acknowledged messages
+    delivered: int  # of those, received (once or more)
+    missing: int
+    duplicates: int
+    errors: list[str]
+    delivered_per_second: float
+    median_ms: float
+    p99_ms: float
+    ack_median_ms: float
+    ack_p99_ms: float
+    span: float = math.nan  # seconds from the start to the last delivery
+    server_cpu_seconds: float = math.nan  # CPU the server used meanwhile (and while draining)
+
+    @property
+    def server_cpu_percent(self) -> float:
+        return 100 * self.server_cpu_seconds / self.span
+
+    @property
+    def lossless(self) -> bool:
+        return self.missing == 0 and self.duplicates == 0 and self.acked == self.sent
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+# --- in each load-generator process -------------------------------------------------------
+
+
+async def _client(
+    url, spec, room_size, plan, start_at, result: ClientResult, connected, go, connect_slots
+):
+    import socketio
+
+    sio = socketio.AsyncClient(reconnection=False)
+    expected_from_others = (room_size - 1) * plan.messages
+    all_in = asyncio.Event()
+    others = 0
+
+    def on_message(message):
+        nonlocal others
+        now = time.time()
+        parts = str(message.get("body", "")).split()
+        if len(parts) != 4 or parts[0] != "bench":
+            return
+        _, sender, n, sent_at = parts
+        result.received[f"{sender}:{n}"] += 1
+        if sender != spec.key:
+            result.latencies.append(now - float(sent_at))
+            result.last_receipt = now
+            others += 1
+            if others >= expected_from_others:
+                all_in.set()
+
+    sio.on("message", on_message)
+    headers = {"Cookie": spec.cookie} if spec.cookie else {}
+    try:
+        async with connect_slots:
+            await sio.connect(url, headers=headers, transports=["websocket"], wait_timeout=30)
+            ack = await sio.call("join", {"room": spec.room}, timeout=60)
+        if not ack.get("ok"):
+            raise RuntimeError(f"join refused: {ack}")
+    except Exception as error:  # noqa: BLE001 - reported to the coordinator, which aborts
+        result.errors.append(f"{spec.key}: connect/join: {error!r}")
+        if not connected.done():
+            connected.set_result(False)
+        await sio.disconnect()
+        return
+    connected.set_result(True)
+    await go.wait()
+
+    async def send(n: int, at: float):
+        await asyncio.sleep(max(0.0, at - time.time()))
+        sent_at = time.time()
+        payload = {
+            "room": spec.room,
+            "body": f"bench {spec.key} {n} {sent_at:.6f}",
+            "client_id": uuid.uuid4().hex,
+        }
+        result.sent += 1
+        try:
+            ack = await sio.call("send", payload, timeout=60)
+        except Exception as error:  # noqa: BLE001
+            result.errors.append(f"{spec.key}: send {n}: {error!r}")
+            return
+        if ack.get("ok"):
+            result.acked.append(n)
+            result.ack_latencies.append(time.time() - sent_at)
+        else:
+            result.errors.append(f"{spec.key}: send {n}: {ack}")
+
+    phase = random.uniform(0, plan.interval)
+    sends = [
+        asyncio.create_task(send(n, start_at() + phase + n * plan.interval))
+        for n in range(plan.messages)
+    ]
+    await asyncio.gather(*sends)
+    # Late is not lost: wait while messages keep coming, until `drain` seconds of silence.
+    sent_all = time.time()
+    while expected_from_others and not all_in.is_set() and time.time() < sent_all + MAX_DRAIN:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_in.wait(), timeout=1)
+        if time.time() - max(result.last_receipt, sent_all) > plan.drain:
+            break
+    await sio.disconnect()
+
+
+@dataclass(frozen=True)
+class Plan:
+    interval: float  # seconds between two messages of one client
+    messages: int  # messages each client sends
+    drain: float  # seconds of silence after which missing deliveries count as lost
+
+
+async def _worker_main(url, specs, room_sizes, plan, start_value, go_event, ready_queue, index):
+    results = [ClientResult(s.key, s.room) for s in specs]
+    loop = asyncio.get_running_loop()
+    connected = [loop.create_future() for _ in specs]
+    go = asyncio.Event()
+    connect_slots = asyncio.Semaphore(8)
+    tasks = [
+        asyncio.create_task(
+            _client(
+                url, s, room_sizes[s.room], plan, lambda: start_value.value, r, c, go, connect_slots
+            )
+        )
+        for s, r, c in zip(specs, results, connected, strict=True)
+    ]
+    ok = await asyncio.gather(*connected)
+    ready_queue.put((index, sum(ok), [e for r in results for e in r.errors]))
+    await loop.run_in_executor(None, go_event.wait)
+    go.set()
+    await asyncio.gather(*tasks)
+    return results
+
+
+def _worker(url, specs, room_sizes, plan, start_value, go_event, ready_queue, result_queue, index):
+    random.seed(index)
+    results = asyncio.run(
+        _worker_main(url, specs, room_sizes, plan, start_value, go_event, ready_queue, index)
+    )
+    result_queue.put((index, results))
+
+
+# --- the coordinator ----------------------------------------------------------------------
+
+
+def run_load(
+    url: str,
+    specs: list[ClientSpec],
+    *,
+    rate: float,
+    duration: float,
+    processes: int,
+    drain: float = 10.0,
+    cpus: set[int] | None = None,
+    cpu_probe=None,
+    log=print,
+) -> LoadResult:
+    """Run `specs` against the server at `url` from `processes` processes; check and measure."""
+    ctx = mp.get_context("spawn")
+    interval = 1.0 / rate
+    plan = Plan(interval=interval, messages=max(1, round(duration * rate)), drain=drain)
+    room_sizes = Counter(s.room for s in specs)
+    start_value = ctx.Value("d", 0.0)
+    go_event = ctx.Event()
+    ready_queue, result_queue = ctx.Queue(), ctx.Queue()
+    shares = [specs[i::processes] for i in range(processes)]
+    workers = [
+        ctx.Process(
+            target=_worker,
+            daemon=True,
+            args=(
+                url,
+                share,
+                dict(room_sizes),
+                plan,
+                start_value,
+                go_event,
+                ready_queue,
+                result_queue,
+                i,
+            ),
+        )
+        for i, share in enumerate(shares)
+    ]
+    for w in workers:
+        w.start()
+        if cpus:
+            os.sched_setaffinity(w.pid, cpus)
+    try:
+        connected, errors = 0, []
+        deadline = time.time() + 120 + len(specs) * 0.2
+        for _ in workers:
+            _, n, errs = ready_queue.get(timeout=max(1.0, deadline - time.time()))
+            connected += n
+            errors += errs
+        if connected < len(specs):
+            raise RuntimeError(f"only {connected}/{len(specs)} clients joined: {errors[:5]}")
+        log(f"  {connected} clients joined; sending for {duration:.0f}s")
+        cpu_before = cpu_probe() if cpu_probe else math.nan
+        start_value.value = time.time() + 1.0
+        go_event.set()
+        collected: list[ClientResult] = []
+        for _ in workers:
+            _, results = result_queue.get(timeout=duration + MAX_DRAIN + 120)
+            collected += results
+        cpu_used = cpu_probe() - cpu_before if cpu_probe else math.nan
+    finally:
+        for w in workers:
+            w.join(5)
+            if w.is_alive():
+                w.kill()
+    result = _summarise(collected, specs, plan, start_value.value, processes, rate)
+    result.server_cpu_seconds = cpu_used
+    return result
+
+
+def _summarise(
+    results: list[ClientResult], specs, plan: Plan, started: float, processes: int, rate: float
+) -> LoadResult:
+    members: dict[int, list[ClientResult]] = {}
+    for r in results:
+        members.setdefault(r.room, []).append(r)
+    expected = delivered = missing = duplicates = 0
+    for r in results:
+        for n in r.acked:
+            key = f"{r.key}:{n}"
+            for other in members[r.room]:
+                if other is r:
+                    continue
+                expected += 1
+                count = other.received.get(key, 0)
+                delivered += count > 0
+                missing += count == 0
+                duplicates += max(0, count - 1)
+    # A message received but never acknowledged to its sender is a duplicate too (never shown).
+    latencies = [x for r in results for x in r.latencies]
+    acks = [x for r in results for x in r.ack_latencies]
+    last = max((r.last_receipt for r in results), default=started)
+    span = max(1e-9, last - started)
+    return LoadResult(
+        span=span,
+        clients=len(specs),
+        processes=processes,
+        duration=plan.messages * plan.interval,
+        rate=rate,
+        sent=sum(r.sent for r in results),
+        acked=sum(len(r.acked) for r in results),
+        expected=expected,
+        delivered=delivered,
+        missing=missing,
+        duplicates=duplicates,
+        errors=[e for r in results for e in r.errors],
+        delivered_per_second=delivered / span,
+        median_ms=statistics.median(latencies) * 1000 if latencies else math.nan,
+        p99_ms=percentile(latencies, 99) * 1000,
+        ack_median_ms=statistics.median(acks) * 1000 if acks else math.nan,
+        ack_p99_ms=percentile(acks, 99) * 1000,
+    )

@@ -1,0 +1,406 @@
+"""Benchmark of live rooms: EventHub against a bare python-socketio server and Node socket.io 4.
+
+N simulated members (default 50, 200, 500), spread over 5 rooms, each send at a fixed rate from
+load-generator processes (bench/loadgen.py, the same for every server). Measured: deliveries per
+second, delivery latency from send to receipt at every other member (median, p99), and loss
+(every member must receive every acknowledged message exactly once). Servers, per async mode:
+
+- eventhub: `python wsgi.py`, persisting to an SQLite file, members signed in at /login;
+- bare: bench/bare_server.py, the same fan-out with no sign-in and no persistence (the ceiling);
+- node: bench/node/server.js, plain socket.io 4 (the peer; needs `npm install` in bench/node).
+
+    .venv/bin/python bench/rooms.py                 # full run (~15 minutes on 2 cores)
+    .venv/bin/python bench/rooms.py --quick         # 50 and 200 clients, shorter
+    .venv/bin/python bench/rooms.py --clients 500 --servers eventhub,bare --modes gevent
+
+With 2 or more CPUs the server is pinned to CPU 0 and the load generators to the others, so
+the two do not steal time from each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from bench.loadgen import ClientSpec, LoadResult, run_load  # noqa: E402
+
+ROOMS = 5
+SNAPSHOT = ("eventhub", "templates", "static", "translations", "config.py", "wsgi.py")
+PASSWORD = "bench-password"
+PYTHON = sys.executable
+
+# `--sqlite wal-normal`: run wsgi.py with every SQLite connection set to synchronous=NORMAL (the
+# database file is in WAL mode already): what EventHub would do with that setting built in.
+WAL_NORMAL_SERVER = """
+import os, runpy, sys
+if os.environ["EVENTHUB_ASYNC_MODE"] == "eventlet":
+    import eventlet
+    eventlet.monkey_patch()
+else:
+    from gevent import monkey
+    monkey.patch_all()
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+@event.listens_for(Engine, "connect")
+def _synchronous_normal(dbapi_connection, record):
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+sys.argv = ["wsgi.py"]
+runpy.run_path("wsgi.py", run_name="__main__")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server subprocess, pinned to `cpus`, up once its port answers HTTP."""
+
+    def __init__(
+        self,
+        name: str,
+        cmd: list[str],
+        port: int,
+        log_path: Path,
+        env=None,
+        cwd=None,
+        cpus: set[int] | None = None,
+    ):
+        self.name, self.cmd, self.port, self.log_path = name, cmd, port, log_path
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.cwd, self.cpus = cwd or PROJECT_DIR, cpus
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Server:
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                self.cmd,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        if self.cpus:
+            os.sched_setaffinity(self.process.pid, self.cpus)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited; see {self.log_path}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                    if s.recv(5) == b"HTTP/":
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not start; see {self.log_path}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- EventHub: database and sign-in ---------------------------------------------------------
+
+
+def prepare_eventhub(
+    database_url: str, clients: int, journal: str = "delete"
+) -> tuple[list[int], list[tuple[str, int]]]:
+    """A fresh database: one event, 5 working groups with their rooms, `clients` members.
+
+    Returns the room ids and, per member, (e-mail, room id). Passwords use a cheap hash: the
+    benchmark measures rooms, not password hashing.
+    """
+    from werkzeug.security import generate_password_hash
+
+    from eventhub import create_app
+    from eventhub.accounts.models import Person
+    from eventhub.extensions import db
+    from eventhub.programme.models import Event, Membership, Role, WorkingGroup
+    from eventhub.rooms.service import room_for_group
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        db.create_all()
+        event = Event(
+            slug="bench",
+            title="Benchmark",
+            host="Bench",
+            timezone="UTC",
+            languages=["en"],
+            starts=date(2030, 1, 1),
+            ends=date(2030, 1, 2),
+        )
+        groups = [
+            WorkingGroup(key=f"wg{i}", title=f"Working group {i}", position=i)
+            for i in range(1, ROOMS + 1)
+        ]
+        event.working_groups = groups
+        db.session.add(event)
+        db.session.flush()
+        rooms = [room_for_group(g).id for g in groups]
+        cheap = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+        members = []
+        for i in range(clients):
+            person = Person(
+                email=f"member{i}@bench.example.org", name=f"Member {i}", password_hash=cheap
+            )
+            group = groups[i % ROOMS]
+            db.session.add(
+                Membership(person=person, event=event, role=Role.PARTICIPANT, working_group=group)
+            )
+            members.append((person.email, rooms[i % ROOMS]))
+        db.session.commit()
+        if journal == "wal":  # stored in the file: the server's connections use it too
+            db.session.execute(db.text("PRAGMA journal_mode=WAL"))
+        db.engine.dispose()
+    return rooms, members
+
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
+
+
+def sign_in(url: str, email: str, password: str = PASSWORD) -> str:
+    """Sign in through the login form; return the Cookie header that carries the session."""
+    import requests
+
+    with requests.Session() as http:
+        page = http.get(f"{url}/login", timeout=30)
+        match = CSRF_INPUT.search(page.text)
+        data = {"email": email, "password": password}
+        if match:
+            data["csrf_token"] = match.group(1) or match.group(2)
+        response = http.post(f"{url}/login", data=data, allow_redirects=False, timeout=30)
+        if response.status_code not in (302, 303):
+            raise RuntimeError(f"sign-in of {email} failed: {response.status_code}")
+        return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+# --- one run ------------------------------------------------------------------------------
+
+
+def run_one(kind: str, mode: str, clients: int, args, workdir: Path, log) -> LoadResult:
+    port = free_port()
+    ncpu = os.cpu_count() or 1
+    server_cpus = {0} if ncpu >= 2 and not args.no_pin else None
+    load_cpus = set(range(1, ncpu)) if server_cpus else None
+    log_path = workdir / f"{kind}-{mode}-{clients}.log"
+    if kind == "eventhub":
+        database = workdir / f"eventhub-{mode}-{clients}.sqlite"
+        database_url = f"sqlite:///{database}"
+        journal = "delete" if args.sqlite == "default" else "wal"
+        rooms, members = prepare_eventhub(database_url, clients, journal)
+        env = {
+            "EVENTHUB_CONFIG": "development",
+            "EVENTHUB_DATABASE_URL": database_url,
+            "EVENTHUB_ASYNC_MODE": mode,
+            "EVENTHUB_PORT": str(port),
+            "EVENTHUB_SECRET_KEY": "bench-secret",
+            "EVENTHUB_RATELIMIT_ENABLED": "false",
+        }
+        command = (
+            [PYTHON, "-c", WAL_NORMAL_SERVER]
+            if args.sqlite == "wal-normal"
+            else [PYTHON, "wsgi.py"]
+        )
+        server = Server(
+            "eventhub", command, port, log_path, env=env, cwd=args.app_dir, cpus=server_cpus
+        )
+    elif kind == "bare":
+        rooms = list(range(1, ROOMS + 1))
+        members = [(None, rooms[i % ROOMS]) for i in range(clients)]
+        server = Server(
+            "bare",
+            [PYTHON, "bench/bare_server.py", "--mode", mode, "--port", str(port)],
+            port,
+            log_path,
+            cpus=server_cpus,
+        )
+    else:
+        rooms = list(range(1, ROOMS + 1))
+        members = [(None, rooms[i % ROOMS]) for i in range(clients)]
+        server = Server(
+            "node",
+            ["node", "server.js"],
+            port,
+            log_path,
+            env={"PORT": str(port)},
+            cwd=PROJECT_DIR / "bench" / "node",
+            cpus=server_cpus,
+        )
+    with server:
+        if kind == "eventhub":
+            started = time.time()
+            with ThreadPoolExecutor(8) as pool:
+                cookies = list(pool.map(lambda m: sign_in(server.url, m[0]), members))
+            log(f"  {clients} members signed in in {time.time() - started:.1f}s")
+        else:
+            cookies = [None] * clients
+        specs = [
+            ClientSpec(key=f"c{i}", room=room, cookie=cookie)
+            for i, ((_, room), cookie) in enumerate(zip(members, cookies, strict=True))
+        ]
+        processes = args.processes or max(2, math.ceil(clients / 125))
+        return run_load(
+            server.url,
+            specs,
+            rate=args.rate,
+            duration=args.duration,
+            processes=processes,
+            cpus=load_cpus,
+            cpu_probe=server.cpu_seconds,
+            log=log,
+        )
+
+
+# --- the table ----------------------------------------------------------------------------
+
+HEADER = (
+    "| clients | server | mode | delivered/s | median ms | p99 ms | ack p99 ms "
+    "| server CPU % | lost | dup | errors |"
+)
+RULE = "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+
+
+def row(clients, kind, mode, r: LoadResult | None, failure: str | None = None) -> str:
+    if r is None:
+        return f"| {clients} | {kind} | {mode} | failed: {failure} | | | | | | | |"
+    cpu = r.server_cpu_percent
+    return (
+        f"| {clients} | {kind} | {mode} | {r.delivered_per_second:,.0f} | "
+        f"{r.median_ms:.1f} | {r.p99_ms:.1f} | {r.ack_p99_ms:.1f} | {cpu:.0f} | "
+        f"{r.missing + (r.sent - r.acked)} | {r.duplicates} | {len(r.errors)} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="50 and 200 clients, 10 s each")
+    parser.add_argument("--clients", default=None, help="comma-separated (default 50,200,500)")
+    parser.add_argument("--modes", default="eventlet,gevent")
+    parser.add_argument("--servers", default="eventhub,bare,node")
+    parser.add_argument("--rate", type=float, default=0.1, help="messages per second per client")
+    parser.add_argument("--duration", type=float, default=None, help="seconds of sending")
+    parser.add_argument(
+        "--sqlite",
+        choices=("default", "wal", "wal-normal"),
+        default="default",
+        help="EventHub's SQLite file: as configured (default), in WAL mode, or WAL with "
+        "synchronous=NORMAL",
+    )
+    parser.add_argument("--processes", type=int, default=0, help="load-generator processes")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin server and load to CPUs")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, DBs)")
+    args = parser.parse_args()
+    clients = [
+        int(c) for c in (args.clients or ("50,200" if args.quick else "50,200,500")).split(",")
+    ]
+    args.duration = args.duration or (10.0 if args.quick else 30.0)
+    modes = args.modes.split(",")
+    kinds = args.servers.split(",")
+    if "node" in kinds and not (PROJECT_DIR / "bench/node/node_modules/socket.io").exists():
+        print("bench/node: run `npm install` there first (or leave out --servers node)")
+        return 2
+
+    workdir = Path(tempfile.mkdtemp(prefix="eventhub-bench-", dir=PROJECT_DIR / "instance"))
+    # EventHub runs from a copy of the tree taken now, so that edits made while the benchmark
+    # runs cannot mix two versions into one table.
+    args.app_dir = workdir / "app"
+    for name in SNAPSHOT:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(
+                source, args.app_dir / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        elif source.exists():
+            shutil.copy2(source, args.app_dir / name)
+    sys.path.insert(0, str(args.app_dir))  # prepare_eventhub imports the same copy
+    runs = [
+        (n, kind, mode)
+        for n in clients
+        for mode in modes
+        for kind in kinds
+        if not (kind == "node" and mode != modes[0])
+    ]
+
+    def log(text):
+        print(text, flush=True)
+
+    log(
+        f"{len(runs)} runs; rate {args.rate}/s per client, {args.duration:.0f}s each; "
+        f"logs in {workdir}"
+    )
+    lines, results = [HEADER, RULE], []
+    for n, kind, mode in runs:
+        shown_mode = "-" if kind == "node" else mode
+        shown_kind = kind
+        if kind == "eventhub" and args.sqlite != "default":
+            shown_kind = f"eventhub, SQLite {args.sqlite}"
+        log(f"{kind} {shown_mode} with {n} clients")
+        started = time.time()
+        try:
+            r = run_one(kind, mode, n, args, workdir, log)
+        except Exception as error:  # noqa: BLE001 - one failed run must not hide the others
+            log(f"  FAILED: {error!r}")
+            lines.append(row(n, shown_kind, shown_mode, None, str(error)[:80]))
+            continue
+        lines.append(row(n, shown_kind, shown_mode, r))
+        results.append({"clients": n, "server": shown_kind, "mode": shown_mode, **asdict(r)})
+        log(f"  {lines[-1]}  ({time.time() - started:.0f}s)")
+        for e in r.errors[:3]:
+            log(f"    error: {e}")
+    log("")
+    log(
+        f"rate {args.rate}/s per client, {args.duration:.0f}s, {ROOMS} rooms, "
+        f"{os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    log("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

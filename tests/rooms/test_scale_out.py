@@ -1,0 +1,292 @@
+"""Scale-out: two server processes sharing PostgreSQL and a Redis message queue.
+
+A message sent through one worker reaches members connected to the other, and sequence
+numbers stay unique when members on both workers send at once.
+
+Uses EVENTHUB_TEST_POSTGRES_URL / EVENTHUB_TEST_REDIS_URL when set (their database is wiped);
+otherwise starts a throwaway PostgreSQL cluster (initdb, as the `postgres` user when run as
+root) and a redis-server, each on a free port in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from eventhub import create_app
+from eventhub.extensions import db as _db
+from eventhub.programme.models import Role
+from eventhub.rooms.models import Message
+from eventhub.rooms.service import room_for_group
+from tests import live
+from tests.conftest import PASSWORD, need
+from tests.live import ASYNC_MODES, RoomMember, free_port, sign_in
+
+live_server = live.live_server  # the fixture
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.timeout(240),
+]
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _wait(check, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up within {timeout}s")
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    url = os.environ.get("EVENTHUB_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    need((PG_BIN / "initdb").exists(), f"PostgreSQL 15 is not installed in {PG_BIN}")
+    # PostgreSQL refuses to run as root: then the cluster belongs to the `postgres` user.
+    as_user: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            owner = pwd.getpwnam("nobody")
+        as_user = ["runuser", "-u", owner.pw_name, "--"]
+    base = Path(tempfile.mkdtemp(prefix="eventhub-pg-"))
+    data = base / "data"
+    if owner is not None:
+        os.chown(base, owner.pw_uid, owner.pw_gid)
+    port = free_port()
+
+    def pg(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*as_user, *args], capture_output=True, text=True, check=True)
+
+    try:
+        pg(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "eventhub",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        pg(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        pg(
+            str(PG_BIN / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "eventhub",
+            "eventhub",
+        )
+    except subprocess.CalledProcessError as error:
+        log = (base / "log").read_text() if (base / "log").exists() else ""
+        shutil.rmtree(base, ignore_errors=True)
+        raise RuntimeError(f"could not start PostgreSQL: {error.stderr}\n{log}") from None
+    try:
+        yield f"postgresql+psycopg://eventhub@127.0.0.1:{port}/eventhub"
+    finally:
+        subprocess.run(
+            [*as_user, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    url = os.environ.get("EVENTHUB_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = shutil.which("redis-server")
+    need(server is not None, "redis-server is not installed")
+    base = Path(tempfile.mkdtemp(prefix="eventhub-redis-"))
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(base),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=(base / "log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def answers() -> bool:
+        try:
+            return redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            return False
+
+    try:
+        _wait(answers, 20, "redis-server")
+        yield url
+    finally:
+        process.kill()
+        process.wait()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def app(postgres_url):
+    """The conftest `app`, on the shared PostgreSQL database (so make_event & co. write there)."""
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=postgres_url)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def workers(
+    app, redis_url, postgres_url, make_event, make_person, add_member, live_server, request
+):
+    """Two workers A and B, and four members of one room: two on each worker."""
+    mode = request.param
+    event = make_event()
+    wg1 = event.working_groups[0]
+    people = [
+        make_person(f"{name}@example.org", name=name.title())
+        for name in ("amina", "cara", "bea", "dina")
+    ]
+    for person in people:
+        add_member(person, event, Role.PARTICIPANT, wg1)
+    room = room_for_group(wg1).id
+    _db.session.commit()
+    redis.Redis.from_url(redis_url).flushdb()  # no rate-limit counts left from the last test
+    env = {
+        "EVENTHUB_SOCKETIO_MESSAGE_QUEUE": redis_url,
+        "EVENTHUB_RATELIMIT_STORAGE_URI": redis_url,
+        "EVENTHUB_LOGIN_RATE_LIMIT": "1000 per minute",
+    }
+    a = live_server(postgres_url, async_mode=mode, env=env)
+    b = live_server(postgres_url, async_mode=mode, env=env)
+    members = {}
+    for person, server in zip(people, (a, a, b, b), strict=True):
+        member = RoomMember(server.url, sign_in(server.url, person.email, PASSWORD)).connect()
+        assert member.join(room)["ok"]
+        members[person.email.split("@")[0]] = member
+    yield room, members
+    for member in members.values():
+        member.disconnect()
+
+
+def stored(room_id: int) -> list[tuple[int, str]]:
+    _db.session.rollback()
+    rows = _db.session.scalars(
+        select(Message).where(Message.room_id == room_id).order_by(Message.seq)
+    )
+    return [(m.seq, m.client_id) for m in rows]
+
+
+def wait_for(condition, what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("workers", ASYNC_MODES, indirect=True)
+def test_message_sent_to_one_worker_reaches_members_on_the_other(workers):
+    room, members = workers
+    ack = members["amina"].send(room, "Hello from worker A", uuid.uuid4().hex)
+    assert ack["ok"]
+    wait_for(lambda: any(m["seq"] == ack["seq"] for m in members["bea"].live), "A → B")
+    reply = members["bea"].send(room, "Hello from worker B", uuid.uuid4().hex)
+    assert reply["ok"]
+    wait_for(lambda: any(m["seq"] == reply["seq"] for m in members["amina"].live), "B → A")
+    wait_for(lambda: len(members["dina"].seen(room)) == 2, "both at D (on B)")
+    wait_for(lambda: len(members["cara"].seen(room)) == 2, "both at C (on A)")
+    assert [m["body"] for m in members["dina"].seen(room)] == [
+        "Hello from worker A",
+        "Hello from worker B",
+    ]
+
+
+@pytest.mark.parametrize("workers", ASYNC_MODES, indirect=True)
+def test_concurrent_sends_on_both_workers_get_unique_sequence_numbers(workers):
+    room, members = workers
+    per_member = 6
+    acks: dict[str, list[dict]] = {name: [] for name in members}
+    sent: dict[str, list[str]] = {name: [] for name in members}
+    start = threading.Barrier(len(members))
+
+    def talk(name: str, member: RoomMember) -> None:
+        start.wait()
+        for n in range(per_member):
+            client_id = uuid.uuid4().hex
+            sent[name].append(client_id)
+            acks[name].append(member.send(room, f"{name} {n}", client_id, timeout=20))
+
+    threads = [threading.Thread(target=talk, args=item) for item in members.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    all_acks = [a for name in members for a in acks[name]]
+    assert len(all_acks) == per_member * len(members)
+    assert all(a["ok"] for a in all_acks), [a for a in all_acks if not a["ok"]]
+    seqs = sorted(a["seq"] for a in all_acks)
+    assert seqs == list(range(1, len(all_acks) + 1))
+
+    rows = stored(room)
+    assert [seq for seq, _ in rows] == seqs
+    assert {cid for _, cid in rows} == {cid for ids in sent.values() for cid in ids}
+    # Every member, whichever worker she is on, got every message live, once.
+    for name, member in members.items():
+        wait_for(lambda m=member: len(m.live) >= len(seqs), f"all messages at {name}")
+        assert Counter(m["seq"] for m in member.live) == Counter(seqs), name
