@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -156,12 +157,19 @@ def post_message(
     *,
     question_id: int | None = None,
     reply_to_id: int | None = None,
+    throttle: Callable[[], None] | None = None,
 ) -> tuple[Message, bool]:
-    """Store a message with the room's next sequence number; (message, False) if a resend."""
+    """Store a message with the room's next sequence number; (message, False) if a resend.
+
+    `throttle` is called once for a new message (not for a resend) before anything is
+    stored; it raises to refuse, e.g. the edge's rate limit.
+    """
     require_member(author, room)
     existing = find_resend(room, author, client_id)
     if existing is not None:
         return existing, False
+    if throttle is not None:
+        throttle()
     until = muted_until(room, author)
     if until is not None:
         raise Muted(until)

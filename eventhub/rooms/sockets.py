@@ -125,17 +125,20 @@ def _forget(sid: str) -> None:
 @socketio.on("send")
 @event_handler(Send)
 def send(p: Send) -> Reply:
-    person, room = member_in(p.room)
-    resend = service.find_resend(room, person, p.client_id)
-    if resend is not None:
-        return Reply(ack={"seq": resend.seq, "id": resend.id, "duplicate": True})
-    check_rate(f"room-send:{room.id}:{person.id}", service.message_rate())
-    message, _created = service.post_message(
-        room, person, p.body, p.client_id, question_id=p.question, reply_to_id=p.reply_to
+    person, room = _me(), service.get_room(p.room)
+    message, created = service.post_message(
+        room,
+        person,
+        p.body,
+        p.client_id,
+        question_id=p.question,
+        reply_to_id=p.reply_to,
+        throttle=lambda: check_rate(f"room-send:{room.id}:{person.id}", service.message_rate()),
     )
-    return Reply(ack={"seq": message.seq, "id": message.id, "duplicate": False}).broadcast(
-        "message", present.message(message), to=channel(room.id)
-    )
+    reply = Reply(ack={"seq": message.seq, "id": message.id, "duplicate": not created})
+    if created:
+        reply.broadcast("message", present.message(message), to=channel(room.id))
+    return reply
 
 
 @socketio.on("history")
