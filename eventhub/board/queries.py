@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Person
 from ..errors import NotFound
@@ -13,7 +14,15 @@ from ..extensions import db
 from ..permissions import may
 from ..programme.models import WorkingGroup
 from ..rooms.models import Room, RoomKind
-from .models import BoardItem, BoardState, Endorsement, ItemKind, ItemState
+from .models import (
+    BoardItem,
+    BoardItemSource,
+    BoardState,
+    Comment,
+    Endorsement,
+    ItemKind,
+    ItemState,
+)
 
 
 def board_state(group: WorkingGroup) -> BoardState:
@@ -32,12 +41,22 @@ def is_frozen(group: WorkingGroup) -> bool:
 
 
 def group_items(group: WorkingGroup) -> list[BoardItem]:
-    """Every item of the group's board in priority order."""
+    """Every item of the group's board in priority order, with what a board shows of each.
+
+    Loaded in a few queries for the whole board, not a few per item.
+    """
     return list(
         db.session.scalars(
             select(BoardItem)
             .where(BoardItem.working_group_id == group.id)
             .order_by(BoardItem.position, BoardItem.id)
+            .options(
+                selectinload(BoardItem.guiding_question),
+                selectinload(BoardItem.merged_into),
+                selectinload(BoardItem.endorsements).selectinload(Endorsement.person),
+                selectinload(BoardItem.comments).selectinload(Comment.person),
+                selectinload(BoardItem.sources).selectinload(BoardItemSource.message),
+            )
         )
     )
 
