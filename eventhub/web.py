@@ -93,6 +93,11 @@ def redirect_back(default: str):
 
 
 def init_app(app) -> None:
+    @app.context_processor
+    def _permissions():
+        # Templates hide what the person may not do by asking the same rules as the routes.
+        return {"may": lambda action, target: may(current_user, action, target)}
+
     @app.before_request
     def _refuse_routes_without_rule():
         if request.endpoint is None:

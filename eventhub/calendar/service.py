@@ -16,7 +16,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from ..accounts.models import Person
 from ..errors import NotFound
@@ -28,34 +27,14 @@ from .feeds import Entry, Feed, build_feed, session_uid
 # --- URLs -----------------------------------------------------------------------------------
 
 # The agreed URL scheme, used when an endpoint is not registered (e.g. a CLI run of a partial app).
-_PATHS = {
-    "programme.session": "/e/{slug}/sessions/{key}",
-    "programme.working_group": "/e/{slug}/groups/{key}",
-    "rooms.room": "/e/{slug}/groups/{key}/room",
-    "calendar.personal": "/calendar/{token}.ics",
-    "calendar.event_feed": "/e/{slug}/calendar.ics",
-    "calendar.group_feed": "/e/{slug}/groups/{key}/calendar.ics",
-    "calendar.session_feed": "/e/{slug}/sessions/{key}/calendar.ics",
-}
 
 
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute URL: the request's host in a request, else the configured BASE_URL."""
     if has_request_context():
-        try:
-            return url_for(endpoint, _external=True, **values)
-        except BuildError:
-            from flask import request
-
-            base = request.host_url
-    else:
-        base = current_app.config["BASE_URL"]
-        try:
-            with current_app.test_request_context(base_url=base):
-                return url_for(endpoint, _external=True, **values)
-        except BuildError:
-            pass
-    return base.rstrip("/") + _PATHS[endpoint].format(**values)
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
 
 
 def webcal_url(https_url: str) -> str:

@@ -7,7 +7,6 @@ import hashlib
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ..programme.service import event_by_slug, group_by_key, session_by_key
 from ..web import public, requires, signed_in
@@ -80,10 +79,7 @@ def personal(token: str):
 
 
 def _back_to_profile():
-    try:
-        return redirect(url_for("accounts.profile") + "#calendar-subscription")
-    except BuildError:
-        return redirect("/profile#calendar-subscription")
+    return redirect(url_for("accounts.profile") + "#calendar-subscription")
 
 
 @bp.route("/profile/calendar", methods=["POST"])

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Invalid
@@ -111,10 +110,7 @@ def _list_url(event: Event, session: Session | None = None) -> str:
 
 def _invites_url(session: Session) -> str:
     """The page that sends this session's invites (the calendar domain's; linked, not imported)."""
-    try:
-        return url_for("calendar.session_invites", slug=session.event.slug, key=session.key)
-    except BuildError:
-        return _list_url(session.event, session)
+    return url_for("calendar.session_invites", slug=session.event.slug, key=session.key)
 
 
 def _after_change(session: Session, changed: bool, notify: bool):

@@ -6,10 +6,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from flask_babel import get_locale
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ..i18n import same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
@@ -21,14 +20,6 @@ from .service import event_by_slug, group_by_key, session_by_key
 
 bp = Blueprint("programme", __name__)
 blueprints = [bp]
-
-
-@bp.app_context_processor
-def _helpers():
-    return {
-        "url_or_none": url_or_none,
-        "may": lambda action, target: may(current_user, action, target),
-    }
 
 
 @bp.app_template_filter("city")
@@ -51,14 +42,6 @@ def language_name(code: str) -> str:
 
 
 bp.add_app_template_global(same_wall_clock, "same_clock")
-
-
-def url_or_none(endpoint: str, **values) -> str | None:
-    """A link to a page another part of EventHub provides, or None while it does not exist."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _zone_context(event: Event | None) -> dict:

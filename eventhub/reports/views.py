@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ..errors import Invalid, NotFound
 from ..extensions import limiter, login_manager
@@ -57,16 +56,13 @@ def _board_links(event: Event, report: ReportData) -> dict[str, str]:
     """For those who may open a group's board: each item's reference -> its item there."""
     groups = {g.key: g for g in event.working_groups}
     links = {}
-    try:
-        for group in report.groups:
-            model = groups.get(group.key)  # a group removed since publication has no board
-            if model is None or not may(current_user, "group.view", model):
-                continue
-            board = url_for("board.board", slug=event.slug, key=group.key)
-            for item in (*group.insights, *group.recommendations):
-                links[item.reference] = f"{board}#{item.anchor}"
-    except BuildError:  # the board's pages are not there: no links rather than broken ones
-        return {}
+    for group in report.groups:
+        model = groups.get(group.key)  # a group removed since publication has no board
+        if model is None or not may(current_user, "group.view", model):
+            continue
+        board = url_for("board.board", slug=event.slug, key=group.key)
+        for item in (*group.insights, *group.recommendations):
+            links[item.reference] = f"{board}#{item.anchor}"
     return links
 
 
