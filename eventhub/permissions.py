@@ -44,10 +44,53 @@ def memberships(person: Person, event: Event) -> list[Membership]:
     return cache[key]
 
 
+def remember_memberships(person: Person, event_id: int, found: list[Membership]) -> None:
+    """Cache her memberships of an event that another query read along with other rows."""
+    if has_app_context():
+        g.setdefault("_memberships", {})[(person.id, event_id)] = found
+
+
 def forget_memberships() -> None:
     """Drop the request cache after roles change."""
     if has_app_context():
         g.pop("_memberships", None)
+
+
+# Rules over her memberships of one event (anything with `role` and `working_group_id`): the
+# rules below apply them to `memberships()`, and the rooms' hot path to rows it read itself.
+
+
+def _in_group(grants, group_id: int) -> bool:
+    """A member of the group itself (any role), or event-wide staff of its event."""
+    return any(m.working_group_id == group_id for m in grants) or any(
+        m.role in (Role.ORGANISER, Role.FACILITATOR, Role.RAPPORTEUR) and m.working_group_id is None
+        for m in grants
+    )
+
+
+def _roles_in_group(grants, group_id: int) -> set[Role]:
+    """Her roles in one working group; event-wide roles count in every group."""
+    return {m.role for m in grants if m.working_group_id in (None, group_id)}
+
+
+def _takes_part(grants) -> bool:
+    return any(m.role in TAKING_PART for m in grants)
+
+
+def _organises(grants) -> bool:
+    return any(m.role == Role.ORGANISER and m.working_group_id is None for m in grants)
+
+
+def room_access(grants, *, group_id: int | None, plenary: bool) -> tuple[bool, bool]:
+    """(may enter, runs it) for a working group's room (`group_id`) or a plenary's Q&A room.
+
+    The same decision as the rules "group.enter_room"/"group.facilitate" and
+    "session.enter_qa"/"session.moderate_qa", for callers that read her memberships already.
+    """
+    if group_id is not None:
+        enter = _in_group(grants, group_id)
+        return enter, enter and bool(_roles_in_group(grants, group_id) & MODERATORS)
+    return plenary and _takes_part(grants), plenary and _organises(grants)
 
 
 def event_roles(person: Person, event: Event) -> set[Role]:
@@ -57,22 +100,16 @@ def event_roles(person: Person, event: Event) -> set[Role]:
 
 def group_roles(person: Person, group: WorkingGroup) -> set[Role]:
     """Her roles in one working group; event-wide roles count in every group."""
-    return {
-        m.role for m in memberships(person, group.event) if m.working_group_id in (None, group.id)
-    }
+    return _roles_in_group(memberships(person, group.event), group.id)
 
 
 def is_group_member(person: Person, group: WorkingGroup) -> bool:
     """A member of the group itself (any role), or an organiser of its event."""
-    mine = memberships(person, group.event)
-    return any(m.working_group_id == group.id for m in mine) or any(
-        m.role in (Role.ORGANISER, Role.FACILITATOR, Role.RAPPORTEUR) and m.working_group_id is None
-        for m in mine
-    )
+    return _in_group(memberships(person, group.event), group.id)
 
 
 def _event_member(person, event: Event) -> bool:
-    return any(m.role in TAKING_PART for m in memberships(person, event))
+    return _takes_part(memberships(person, event))
 
 
 def _event_reader(person, event: Event) -> bool:
@@ -80,7 +117,7 @@ def _event_reader(person, event: Event) -> bool:
 
 
 def _organiser(person, event: Event) -> bool:
-    return Role.ORGANISER in event_roles(person, event)
+    return _organises(memberships(person, event))
 
 
 def _session_member(person, session: Session) -> bool:

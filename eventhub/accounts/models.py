@@ -45,7 +45,12 @@ class Person(UserMixin, db.Model):
     @property
     def public_name(self) -> str:
         """The name others see: her display name if she chose one."""
-        return self.display_name or self.name or self.email.split("@", 1)[0]
+        return self.public_name_of(self.display_name, self.name, self.email)
+
+    @staticmethod
+    def public_name_of(display_name: str | None, name: str | None, email: str) -> str:
+        """`public_name` from the columns, for queries that read them without the model."""
+        return display_name or name or email.split("@", 1)[0]
 
     def regenerate_calendar_token(self) -> str:
         self.calendar_token = secrets.token_urlsafe(32)

@@ -13,6 +13,7 @@ from ..programme.models import GuidingQuestion
 from ..types import utcnow
 from . import facilitation, moderation, presence
 from .models import Hand, Message, MessageReport, Room
+from .posting import Posted
 from .service import is_moderator, muted_until, questions
 
 
@@ -28,19 +29,41 @@ def question(q: GuidingQuestion | None) -> dict | None:
     return {"id": q.id, "position": q.position, "text": q.text} if q is not None else None
 
 
-def message(m: Message, *, moderator: bool = False) -> dict:
-    data = {
-        "room": m.room_id,
-        "id": m.id,
-        "seq": m.seq,
-        "author": person(m.author),
-        "body": m.body,
-        "html": render_light(m.body),
-        "question": m.guiding_question_id,
-        "reply_to": m.reply_to_id,
-        "created_at": iso(m.created_at),
-        "hidden": m.hidden,
+def _message(room_id, id, seq, author, body, question, reply_to, created_at, hidden) -> dict:
+    return {
+        "room": room_id,
+        "id": id,
+        "seq": seq,
+        "author": author,
+        "body": body,
+        "html": render_light(body),
+        "question": question,
+        "reply_to": reply_to,
+        "created_at": iso(created_at),
+        "hidden": hidden,
     }
+
+
+def posted(p: Posted) -> dict:
+    """A message just posted, as `message` presents it (a new message is not hidden)."""
+    author = {"id": p.author_id, "name": p.author_name}
+    return _message(
+        p.room_id, p.id, p.seq, author, p.body, p.question_id, p.reply_to_id, p.created_at, False
+    )
+
+
+def message(m: Message, *, moderator: bool = False) -> dict:
+    data = _message(
+        m.room_id,
+        m.id,
+        m.seq,
+        person(m.author),
+        m.body,
+        m.guiding_question_id,
+        m.reply_to_id,
+        m.created_at,
+        m.hidden,
+    )
     if m.hidden:
         if not moderator:  # never reached in practice: participants' lists leave hidden ones out
             data.update(author=None, body="", html="")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Person
-from ..errors import Invalid, NotAllowed, NotFound
+from ..errors import NotAllowed, NotFound
 from ..extensions import db
-from ..permissions import may
+from ..permissions import memberships, room_access
 from ..programme.models import GuidingQuestion, Session, WorkingGroup
 from ..types import utcnow
 from .models import Message, Room, RoomKind, RoomMute, RoomRemoval
@@ -87,24 +85,33 @@ def _create(room: Room, existing) -> Room:
 
 
 def get_room(room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
+    """The room, with what its permission rules read (its group or session, and the event)."""
+    room = db.session.get(
+        Room,
+        room_id,
+        options=[joinedload(Room.event), joinedload(Room.session)],
+    )
     if room is None:
         raise NotFound(_("This room does not exist (any more)."))
     return room
 
 
+def access(person: Person, room: Room) -> tuple[bool, bool]:
+    """(may enter, runs it): a member of the group, or for a Q&A room of the event; its
+    facilitators and the event's organisers run it. Removals are not counted here."""
+    return room_access(
+        memberships(person, room.event),
+        group_id=room.working_group_id,
+        plenary=room.session is not None and room.session.is_plenary,
+    )
+
+
 def may_enter(person: Person, room: Room) -> bool:
-    """A member of the group (or, for a Q&A room, of the event), whatever removals say."""
-    if room.working_group is not None:
-        return may(person, "group.enter_room", room.working_group)
-    return room.session is not None and may(person, "session.enter_qa", room.session)
+    return access(person, room)[0]
 
 
 def is_moderator(person: Person, room: Room) -> bool:
-    """Facilitators of the group and organisers of the event run the room."""
-    if room.working_group is not None:
-        return may(person, "group.facilitate", room.working_group)
-    return room.session is not None and may(person, "session.moderate_qa", room.session)
+    return access(person, room)[1]
 
 
 def removal(room: Room, person: Person) -> RoomRemoval | None:
@@ -117,13 +124,23 @@ def removal(room: Room, person: Person) -> RoomRemoval | None:
 
 def require_member(person: Person, room: Room) -> None:
     """Raise unless she may be in the room now (member, and not removed)."""
-    if not may_enter(person, room):
+    enter, runs = access(person, room)
+    check_entry(
+        room.working_group_id is not None,
+        enter=enter,
+        removed=enter and not runs and removal(room, person) is not None,
+    )
+
+
+def check_entry(group_room: bool, *, enter: bool, removed: bool) -> None:
+    """Raise unless she may enter the room and no facilitator removed her from it."""
+    if not enter:
         raise NotAllowed(
             _("Only members of this working group can enter its room.")
-            if room.working_group is not None
+            if group_room
             else _("Only participants of this event can take part in this Q&A.")
         )
-    if removal(room, person) is not None and not is_moderator(person, room):
+    if removed:
         raise Removed()
 
 
@@ -149,96 +166,9 @@ def questions(room: Room) -> list[GuidingQuestion]:
 # Messages -------------------------------------------------------------------------------------
 
 
-def post_message(
-    room: Room,
-    author: Person,
-    body: str,
-    client_id: str | None,
-    *,
-    question_id: int | None = None,
-    reply_to_id: int | None = None,
-    throttle: Callable[[], None] | None = None,
-) -> tuple[Message, bool]:
-    """Store a message with the room's next sequence number; (message, False) if a resend.
-
-    `throttle` is called once for a new message (not for a resend) before anything is
-    stored; it raises to refuse, e.g. the edge's rate limit.
-    """
-    require_member(author, room)
-    existing = find_resend(room, author, client_id)
-    if existing is not None:
-        return existing, False
-    if throttle is not None:
-        throttle()
-    until = muted_until(room, author)
-    if until is not None:
-        raise Muted(until)
-    body = body.strip()
-    if not body:
-        raise Invalid(_("The message is empty. Write something before sending."))
-    if len(body) > MAX_BODY:
-        raise Invalid(
-            _(
-                "A message can have at most %(max)d characters; this one has %(count)d. "
-                "Please shorten it or split it in two.",
-                max=MAX_BODY,
-                count=len(body),
-            )
-        )
-    if question_id is not None and question_id not in {q.id for q in questions(room)}:
-        raise Invalid(_("That guiding question does not belong to this room."))
-    if reply_to_id is not None:
-        target = db.session.get(Message, reply_to_id)
-        if target is None or target.room_id != room.id:
-            raise Invalid(_("The message you reply to is not in this room."))
-    message = Message(
-        room_id=room.id,
-        seq=next_seq(room),
-        author=author,
-        body=body,
-        client_id=client_id or None,
-        guiding_question_id=question_id,
-        reply_to_id=reply_to_id,
-        created_at=utcnow(),
-    )
-    db.session.add(message)
-    db.session.flush()
-    return message, True
-
-
-def next_seq(room: Room) -> int:
-    """Hand out the room's next sequence number, atomically across workers.
-
-    The UPDATE takes the row's write lock until the transaction ends, so concurrent senders
-    queue behind it; the unique (room_id, seq) constraint is the backstop.
-    """
-    seq = db.session.execute(
-        update(Room)
-        .where(Room.id == room.id)
-        .values(last_seq=Room.last_seq + 1)
-        .returning(Room.last_seq)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
-    set_committed_value(room, "last_seq", seq)
-    return seq
-
-
 def current_last_seq(room: Room) -> int:
     """The room's last sequence number as committed now (not as first loaded)."""
     return db.session.scalar(select(Room.last_seq).where(Room.id == room.id)) or 0
-
-
-def find_resend(room: Room, author: Person, client_id: str | None) -> Message | None:
-    """Her message already stored under this client id, if this send is a resend."""
-    if not client_id:
-        return None
-    return db.session.scalar(
-        select(Message).where(
-            Message.room_id == room.id,
-            Message.author_id == author.id,
-            Message.client_id == client_id,
-        )
-    )
 
 
 def _visible(query, moderator: bool):

@@ -12,9 +12,9 @@ from flask_socketio import join_room, leave_room
 
 from ..accounts.models import Person
 from ..extensions import socketio
-from ..realtime import Reply, check_rate, event_handler, on_disconnect
+from ..realtime import Reply, check_rate, event_handler, on_disconnect, socket_person_id
 from ..types import utcnow
-from . import facilitation, moderation, presence, present, service
+from . import facilitation, moderation, posting, presence, present, service
 from .models import Room
 from .payloads import (
     GiveFloor,
@@ -123,21 +123,22 @@ def _forget(sid: str) -> None:
 
 
 @socketio.on("send")
-@event_handler(Send)
+@event_handler(Send, loads_person=True)
 def send(p: Send) -> Reply:
-    person, room = _me(), service.get_room(p.room)
-    message, created = service.post_message(
-        room,
-        person,
+    # The hot path (rooms/posting.py): her account is read with her standing in the room.
+    person_id = socket_person_id()
+    message = posting.post_message(
+        p.room,
+        person_id,
         p.body,
         p.client_id,
         question_id=p.question,
         reply_to_id=p.reply_to,
-        throttle=lambda: check_rate(f"room-send:{room.id}:{person.id}", service.message_rate()),
+        throttle=lambda: check_rate(f"room-send:{p.room}:{person_id}", service.message_rate()),
     )
-    reply = Reply(ack={"seq": message.seq, "id": message.id, "duplicate": not created})
-    if created:
-        reply.broadcast("message", present.message(message), to=channel(room.id))
+    reply = Reply(ack={"seq": message.seq, "id": message.id, "duplicate": message.duplicate})
+    if not message.duplicate:
+        reply.broadcast("message", present.posted(message), to=channel(p.room))
     return reply
 
 

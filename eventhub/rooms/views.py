@@ -20,7 +20,7 @@ from ..programme.models import Session, WorkingGroup
 from ..programme.service import group_by_key, session_by_key
 from ..realtime import check_rate
 from ..web import requires
-from . import moderation, present, service
+from . import moderation, posting, present, service
 from .models import Room
 
 bp = Blueprint("rooms", __name__)
@@ -87,9 +87,9 @@ def _post(room: Room, here: str):
     question_id = _int_or_none(form.get("question"))
     client_id = (form.get("client_id") or "")[:64] or None
     try:
-        message, created = service.post_message(
-            room,
-            person,
+        message = posting.post_message(
+            room.id,
+            person.id,
             form.get("body", ""),
             client_id,
             question_id=question_id,
@@ -102,8 +102,8 @@ def _post(room: Room, here: str):
     # Persist, then broadcast: the one commit of this request happens here, before anyone
     # can see the message (after_request's commit then has nothing left to do).
     db.session.commit()
-    if created:
-        socketio.emit("message", present.message(message), to=f"room:{room.id}")
+    if not message.duplicate:
+        socketio.emit("message", present.posted(message), to=f"room:{room.id}")
     flash(_("Your message is posted."), "success")
     return redirect(f"{here}#message-{message.id}")
 

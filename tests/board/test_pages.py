@@ -223,13 +223,14 @@ def test_merged_item_page_links_to_the_survivor_and_names_people_in_a_named_even
 
 def test_room_message_links_to_the_board_item_it_fed(app, db, client, login_as, make_event):
     from eventhub.board import service as board_service
+    from eventhub.rooms import posting
     from eventhub.rooms import service as room_service
 
     event = make_event()
     group = event.working_groups[0]
     facilitator = login_as("facilitator", event=event, working_group="wg1")
     room = room_service.room_for_group(group)
-    message, _ = room_service.post_message(room, facilitator, "Fund protection desks", "c1")
+    message = posting.post_message(room.id, facilitator.id, "Fund protection desks", "c1")
     db.session.commit()
     page = client.get(f"/e/{event.slug}/groups/wg1/room").get_data(as_text=True)
     assert f"from_message={message.id}" in page  # a member may capture it

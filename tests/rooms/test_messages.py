@@ -225,3 +225,20 @@ def test_stored_message_is_acknowledged_even_if_the_broadcast_fails(
     ack = send(sa, room, "kept safe")
     assert ack["ok"] is True and ack["seq"] == 1
     assert db.session.query(Message).one().body == "kept safe"
+
+
+def test_broadcast_of_a_new_message_is_what_history_shows_of_it(room, member, group):
+    q = group.guiding_questions[0]
+    _a, sa = member("participant", group, display_name="Amina")
+    emit(sa, "join", {"room": room.id})
+    first = send(sa, room, "First")
+    send(sa, room, "A *reply*", question=q.id, reply_to=first["id"])
+    broadcast = [m for _, m in received(sa, "message")]
+    _b, sb = member("participant", group)
+    assert emit(sb, "join", {"room": room.id})["messages"] == broadcast
+
+
+def test_observer_of_the_event_cannot_write_in_a_qa_room(qa_room, member):
+    _o, os_ = member("observer")
+    ack = emit(os_, "send", {"room": qa_room.id, "body": "hello", "client_id": "o1"})
+    assert ack["ok"] is False and ack["error"] == "forbidden"

@@ -198,3 +198,20 @@ def test_hand_raising_too_fast_is_rate_limited(app, room, joined):
     ]
     assert [a["ok"] for a in acks] == [True, True, True, False]
     assert acks[-1]["error"] == "rate-limited"
+
+
+def test_deactivated_account_cannot_send_on_a_socket_opened_before(db, joined, room):
+    _fac, _fs, par, ps = joined
+    par.active = False
+    db.session.commit()
+    ack = emit(ps, "send", {"room": room.id, "body": "still here?", "client_id": "d1"})
+    assert ack["ok"] is False and ack["error"] == "forbidden"
+    assert ack["message"] == "Please sign in again."
+    assert nothing_stored(db)
+
+
+def test_send_to_a_room_that_does_not_exist_is_refused(db, joined):
+    _fac, _fs, _par, ps = joined
+    ack = emit(ps, "send", {"room": 999_999, "body": "hello", "client_id": "n1"})
+    assert ack["ok"] is False and ack["error"] == "not-found"
+    assert nothing_stored(db)
