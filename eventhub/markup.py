@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -51,8 +53,18 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(_clean(_FULL.render(text or ""), FULL_TAGS))
 
 
+# A message without any character the light syntax uses (nor a list marker, nor anything the
+# sanitizer would touch) renders as one paragraph of itself: most messages are such sentences,
+# and every message is rendered as it is broadcast (tests/test_markup.py checks the two agree).
+_LIGHT_SYNTAX = re.compile(
+    r"[*_\[\]<>`\\&\x00-\x1f\x7f\xa0]|^\s|\s$|^(?:[-+*]|\d{1,9}[.)])(?:\s|$)"
+)
+
+
 def render_light(text: str | None) -> str:
     """A room message as sanitized HTML: links, emphasis, lists; anything else as text."""
+    if text and not _LIGHT_SYNTAX.search(text):
+        return f"<p>{text}</p>\n"
     return _clean(_LIGHT.render(text or ""), LIGHT_TAGS)
 
 
