@@ -10,6 +10,7 @@ from flask import Flask
 from config import DEV_SECRET, config_for
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from .realtime import SocketSessionInterface
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
         manage_session=False,  # the socket uses the page's login session as it is
     )
+    app.session_interface = SocketSessionInterface()
     i18n.init_app(app)
     web.init_app(app)
 

@@ -215,3 +215,38 @@ def test_send_to_a_room_that_does_not_exist_is_refused(db, joined):
     ack = emit(ps, "send", {"room": 999_999, "body": "hello", "client_id": "n1"})
     assert ack["ok"] is False and ack["error"] == "not-found"
     assert nothing_stored(db)
+
+
+def test_session_cookie_is_verified_once_per_connection(joined, room, monkeypatch):
+    from itsdangerous import URLSafeTimedSerializer
+
+    calls = []
+    verify = URLSafeTimedSerializer.loads
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads", counted)
+    _fac, _fs, _par, ps = joined
+    for i in range(5):
+        assert emit(ps, "send", {"room": room.id, "body": f"m{i}", "client_id": f"m{i}"})["ok"]
+    assert emit(ps, "history", {"room": room.id, "after": 0})["ok"]
+    assert calls == []  # read when the socket joined, kept in its environ since
+
+
+def test_socket_events_are_refused_once_the_session_cookie_expires(
+    app, db, joined, room, monkeypatch
+):
+    import time
+
+    _fac, _fs, _par, ps = joined
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    for event, data in [
+        ("send", {"room": room.id, "body": "late", "client_id": "late"}),
+        ("history", {"room": room.id, "after": 0}),
+    ]:
+        ack = emit(ps, event, data)
+        assert ack["ok"] is False and ack["message"] == "Please sign in again."
+    assert nothing_stored(db)
