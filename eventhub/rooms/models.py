@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
@@ -65,10 +65,10 @@ class Message(db.Model):
 
     __tablename__ = "message"
     __table_args__ = (
+        # Its index also serves history and catch-up (by room, in sequence order).
         UniqueConstraint("room_id", "seq"),
         # Idempotent sends: one message per client id per author per room.
         UniqueConstraint("room_id", "author_id", "client_id"),
-        Index("ix_message_room_seq", "room_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
