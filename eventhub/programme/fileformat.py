@@ -176,7 +176,7 @@ def parse_programme(text: str, *, source: str = "<programme>") -> Programme:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         problems.append(_syntax_problem(str(error)))
-        raise _invalid(problems, source) from None
+        raise invalid(problems, source) from None
     top = read_table(problems, "", document, TOP_FIELDS)
     assert top is not None
     _check_format(problems, top.get("format", BAD))
@@ -199,7 +199,7 @@ def parse_programme(text: str, *, source: str = "<programme>") -> Programme:
         _session(problems, path, values, zone, group_keys, languages)
     unique_keys(problems, session_rows)
     if problems:
-        raise _invalid(problems, source)
+        raise invalid(problems, source)
     return Programme(
         event=event,
         networks=_build_all(NetworkData, network_rows),
@@ -227,7 +227,8 @@ def _check_format(problems: Problems, value: Any) -> None:
         )
 
 
-def _invalid(problems: Problems, source: str) -> Invalid:
+def invalid(problems: Problems, source: str) -> Invalid:
+    """The error that refuses a file, listing every problem in file order."""
     problems.sort(key=_file_order)
     message = ngettext(
         "%(source)s: %(num)d problem; nothing was imported.",

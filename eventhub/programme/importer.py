@@ -6,15 +6,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import literal, select
 
 from ..extensions import db
 from ..types import utcnow
+from .filechecks import Problems
 from .fileformat import (
     EventData,
     NetworkData,
     Programme,
     SessionData,
     WorkingGroupData,
+    invalid,
     parse_programme,
 )
 from .models import Event, GuidingQuestion, Network, Recording, Session, WorkingGroup
@@ -73,18 +76,26 @@ def import_programme(text: str, *, source: str = "<programme>") -> ImportReport:
     Raises Invalid, listing every problem, before anything is written.
     """
     programme = parse_programme(text, source=source)
-    return apply_programme(programme)
+    return apply_programme(programme, source=source)
 
 
-def apply_programme(programme: Programme) -> ImportReport:
+def apply_programme(programme: Programme, *, source: str = "<programme>") -> ImportReport:
+    """Apply a checked programme (flushed, not committed).
+
+    Raises Invalid if the file would drop what the database still needs (a guiding question
+    that messages or board items answer); the caller rolls back what was applied.
+    """
     event = db.session.scalar(db.select(Event).filter_by(slug=programme.event.slug))
     report = ImportReport(event=event, created=event is None)
     if event is None:
         event = report.event = Event(slug=programme.event.slug)
         db.session.add(event)
+    problems = Problems()
     _apply_event(event, programme.event, report)
     networks = _apply_networks(event, programme.networks, report)
-    groups = _apply_working_groups(event, programme.working_groups, networks, report)
+    groups = _apply_working_groups(event, programme.working_groups, networks, report, problems)
+    if problems:
+        raise invalid(problems, source)
     _apply_sessions(event, programme.sessions, groups, report)
     db.session.flush()
     return report
@@ -145,6 +156,7 @@ def _apply_working_groups(
     groups: tuple[WorkingGroupData, ...],
     networks: dict[str, Network],
     report: ImportReport,
+    problems: Problems,
 ) -> dict[str, WorkingGroup]:
     by_key = {wg.key: wg for wg in event.working_groups}
     for position, data in enumerate(groups, start=1):
@@ -165,6 +177,7 @@ def _apply_working_groups(
             group.lead_networks = [networks[key] for key in data.lead]
             _apply_questions(group, data.guiding_questions)
             continue
+        _check_questions_kept(group, data.guiding_questions, problems, position)
         changed = _set(group, values)
         if [n.key for n in group.lead_networks] != list(data.lead):
             group.lead_networks = [networks[key] for key in data.lead]
@@ -184,6 +197,40 @@ def _apply_working_groups(
         group.position = position
         report.kept.append(_("working group “%(key)s”", key=group.key))
     return by_key
+
+
+def _check_questions_kept(
+    group: WorkingGroup, texts: tuple[str, ...], problems: Problems, position: int
+) -> None:
+    """A file may drop trailing guiding questions, unless something already answers them:
+    their messages and board items would silently lose the question they answer."""
+    for number, question in enumerate(group.guiding_questions[len(texts) :], len(texts) + 1):
+        if _in_use(question):
+            problems.add(
+                f"working_groups[{position - 1}].guiding_questions",
+                _(
+                    "question %(number)d (“%(text)s”) is missing, but the group's room or "
+                    "board already uses it; keep it in the file (its wording may change)",
+                    number=number,
+                    text=question.text,
+                ),
+            )
+
+
+def _in_use(question: GuidingQuestion) -> bool:
+    """Whether any row points at the question. The programme does not know which domains tag
+    things with a question (rooms, the board): it asks every foreign key to it."""
+    target = GuidingQuestion.__table__.c.id
+    for table in db.metadata.tables.values():
+        for key in table.foreign_keys:
+            if (
+                key.column is target
+                and db.session.execute(
+                    select(literal(1)).select_from(table).where(key.parent == question.id).limit(1)
+                ).first()
+            ):
+                return True
+    return False
 
 
 def _apply_questions(group: WorkingGroup, texts: tuple[str, ...]) -> bool:

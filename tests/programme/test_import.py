@@ -569,6 +569,38 @@ def test_reimport_matches_guiding_questions_by_position(imported, db):
     assert [q.text for q in db.session.scalars(select(GuidingQuestion))] == ["First question?"]
 
 
+def test_reimport_refuses_to_drop_a_guiding_question_a_message_answers(
+    imported, db, make_person, add_member
+):
+    from eventhub.rooms.posting import post_message
+    from eventhub.rooms.service import room_for_group
+
+    wg1 = db.session.scalar(select(WorkingGroup).filter_by(key="wg1"))
+    second = wg1.guiding_questions[1]
+    person = make_person()
+    add_member(person, wg1.event, "participant", wg1)
+    room = room_for_group(wg1)
+    db.session.flush()
+    post_message(room.id, person.id, "An answer", "c1", question_id=second.id)
+    db.session.commit()
+
+    with pytest.raises(Invalid) as refused:
+        import_programme(edit(imported, ', "Second question?"]', "]"))
+    db.session.rollback()
+    assert refused.value.problems == [
+        "working_groups[0].guiding_questions: question 2 (“Second question?”) is missing, but "
+        "the group's room or board already uses it; keep it in the file (its wording may change)"
+    ]
+    assert [q.text for q in db.session.scalars(select(GuidingQuestion))] == [
+        "First question?",
+        "Second question?",
+    ]
+    # Rewording it is fine: the message keeps its question.
+    import_programme(edit(imported, '"Second question?"]', '"Second, reworded?"]'))
+    db.session.commit()
+    assert db.session.get(GuidingQuestion, second.id).text == "Second, reworded?"
+
+
 def test_reimport_reports_changed_event_and_network_fields(imported, db):
     text = edit(
         imported, 'title = "Spring Meeting"', 'title = "Spring Meeting 2030"\nhost = "The Alliance"'
