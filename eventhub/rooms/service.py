@@ -85,7 +85,7 @@ def _create(room: Room, existing) -> Room:
 
 
 def get_room(room_id: int) -> Room:
-    """The room, with what its permission rules read (its group or session, and the event)."""
+    """The room, with what its permission checks read (its event and its session)."""
     room = db.session.get(
         Room,
         room_id,
