@@ -5,18 +5,16 @@ Facilitators and organisers only; the protocol is docs/realtime.md.
 
 from __future__ import annotations
 
-from flask_socketio import leave_room
-
 from ..extensions import socketio
 from ..realtime import Reply, event_handler, person_room
-from . import facilitation, moderation, presence, present, service
+from . import facilitation, moderation, present, service
 from .payloads import Mute, OnMessage, OnPerson, OnReport
 from .sockets import (
     channel,
+    kick,
     moderation_notice,
     moderator_in,
     moderators_channel,
-    presence_of,
     queue_reply,
 )
 
@@ -100,17 +98,11 @@ def remove(p: OnPerson) -> Reply:
     who = facilitation.person_in_event(room, p.person)
     moderation.remove(room, who, me)
     room_id, person_id = room.id, who.id
-
-    def kick() -> None:
-        # Her sockets on this worker leave the room now; everything she sends is refused anyway.
-        for sid in presence.sids_of(room_id, person_id):
-            leave_room(channel(room_id), sid=sid, namespace="/")
-            presence.leave(room_id, sid)
-        socketio.emit("presence", presence_of(room_id), to=channel(room_id))
-
+    # Her sockets on this worker leave the room now; on other workers, removals.sweep finds
+    # them. Everything she sends is refused anyway.
     return (
         queue_reply(room)
-        .then(kick)
+        .then(lambda: kick(room_id, person_id))
         .broadcast("removed", {"room": room_id}, to=person_room(person_id))
         .broadcast(
             "moderation",

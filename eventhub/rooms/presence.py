@@ -45,6 +45,12 @@ def sids_of(room_id: int, person_id: int) -> list[str]:
         return [sid for sid, (pid, _) in _rooms.get(room_id, {}).items() if pid == person_id]
 
 
+def pairs() -> set[tuple[int, int]]:
+    """(room id, person id) for everyone present in this process."""
+    with _lock:
+        return {(room_id, pid) for room_id, sids in _rooms.items() for pid, _ in sids.values()}
+
+
 def people(room_id: int) -> list[dict]:
     """Everyone present, once each however many tabs she has open, by name."""
     with _lock:

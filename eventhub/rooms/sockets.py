@@ -6,15 +6,22 @@ service function, and say what to broadcast. The wrapper commits, broadcasts, th
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from ..accounts.models import Person
 from ..extensions import socketio
-from ..realtime import Reply, check_rate, event_handler, on_disconnect, socket_person_id
+from ..realtime import (
+    Reply,
+    check_rate,
+    event_handler,
+    on_connect,
+    on_disconnect,
+    socket_person_id,
+)
 from ..types import utcnow
-from . import facilitation, moderation, posting, presence, present, service
+from . import facilitation, moderation, posting, presence, present, removals, service
 from .models import Room
 from .payloads import (
     GiveFloor,
@@ -114,6 +121,22 @@ def leave(p: InRoom) -> Reply:
     if presence.leave(room.id, request.sid):
         reply.broadcast("presence", presence_of(room.id), to=channel(room.id))
     return reply
+
+
+def kick(room_id: int, person_id: int) -> None:
+    """Her sockets in this process leave the room (she was removed); everyone hears presence."""
+    sids = presence.sids_of(room_id, person_id)
+    for sid in sids:
+        leave_room(channel(room_id), sid=sid, namespace="/")
+        leave_room(moderators_channel(room_id), sid=sid, namespace="/")
+        presence.leave(room_id, sid)
+    if sids:
+        socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+
+
+@on_connect
+def _start_removal_sweep(_person: Person) -> None:
+    removals.start(current_app._get_current_object())
 
 
 @on_disconnect

@@ -176,3 +176,37 @@ def test_hiding_a_message_from_another_room_is_refused(room, member, group, othe
     assert sent["ok"]
     ack = emit(fs, "hide", {"room": room.id, "message": sent["id"]})
     assert ack["ok"] is False and ack["error"] == "not-found"
+
+
+def test_removal_made_on_another_worker_is_found_by_the_sweep(db, room, joined):
+    from eventhub.rooms import moderation, removals
+
+    fac, fs, par, ps = joined
+    # As if a facilitator removed her through another worker: stored, but her socket here
+    # was not told to leave.
+    moderation.remove(room, par, fac)
+    db.session.commit()
+    send(fs, room, "before the sweep")
+    assert [m["body"] for _, m in received(ps, "message")] == ["before the sweep"]
+    received(fs)
+
+    assert removals.sweep() == [(room.id, par.id)]
+    assert [p["id"] for p in received(fs, "presence")[-1][1]["people"]] == [fac.id]
+    send(fs, room, "after the sweep")
+    assert received(ps, "message") == []
+    assert removals.sweep() == []  # nothing left to find
+
+
+def test_removal_sweep_runs_only_where_workers_share_a_message_queue(app, monkeypatch):
+    from eventhub.extensions import socketio
+    from eventhub.rooms import removals
+
+    started = []
+    monkeypatch.setattr(socketio, "start_background_task", lambda *a: started.append(a))
+    monkeypatch.setattr(removals, "_started", set())
+    removals.start(app)
+    assert started == []  # one worker: `remove` makes her sockets leave at once
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://127.0.0.1:6379/0"
+    removals.start(app)
+    removals.start(app)
+    assert len(started) == 1

@@ -290,3 +290,30 @@ def test_concurrent_sends_on_both_workers_get_unique_sequence_numbers(workers):
     for name, member in members.items():
         wait_for(lambda m=member: len(m.live) >= len(seqs), f"all messages at {name}")
         assert Counter(m["seq"] for m in member.live) == Counter(seqs), name
+
+
+@pytest.mark.parametrize("workers", ASYNC_MODES, indirect=True)
+def test_person_removed_through_one_worker_stops_hearing_the_room_on_the_other(workers):
+    from eventhub.accounts.models import Person
+    from eventhub.programme.models import Membership
+
+    room, members = workers
+    amina = _db.session.scalar(select(Person).filter_by(email="amina@example.org"))
+    bea = _db.session.scalar(select(Person).filter_by(email="bea@example.org"))
+    _db.session.scalar(select(Membership).filter_by(person_id=amina.id)).role = Role.FACILITATOR
+    _db.session.commit()
+    presence_at_dina: list[list[int]] = []
+    members["dina"].sio.on(
+        "presence", lambda data: presence_at_dina.append([p["id"] for p in data["people"]])
+    )
+
+    # Amina (on worker A) removes Bea, whose socket is on worker B.
+    assert members["amina"].call("remove", {"room": room, "person": bea.id})["ok"]
+    wait_for(
+        lambda: presence_at_dina and bea.id not in presence_at_dina[-1],
+        "worker B's sweep to make Bea's socket leave",
+    )
+    ack = members["amina"].send(room, "After Bea left", uuid.uuid4().hex)
+    assert ack["ok"]
+    wait_for(lambda: any(m["seq"] == ack["seq"] for m in members["dina"].live), "A → Dina")
+    assert all(m["seq"] != ack["seq"] for m in members["bea"].live)
