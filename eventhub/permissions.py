@@ -44,12 +44,6 @@ def memberships(person: Person, event: Event) -> list[Membership]:
     return cache[key]
 
 
-def remember_memberships(person: Person, event_id: int, found: list[Membership]) -> None:
-    """Cache her memberships of an event that another query read along with other rows."""
-    if has_app_context():
-        g.setdefault("_memberships", {})[(person.id, event_id)] = found
-
-
 def forget_memberships() -> None:
     """Drop the request cache after roles change."""
     if has_app_context():

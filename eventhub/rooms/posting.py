@@ -25,7 +25,7 @@ from ..permissions import room_access
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
 from ..types import utcnow
 from .models import Message, Room, RoomMute, RoomRemoval
-from .service import MAX_BODY, Muted, check_entry
+from .service import MAX_BODY, Muted, check_entry, mute_in_force
 
 
 class Grant(NamedTuple):
@@ -163,8 +163,9 @@ def post_message(
         )
     if throttle is not None:
         throttle()
-    if me.muted_until is not None and me.muted_until > utcnow():
-        raise Muted(me.muted_until)
+    muted_until = mute_in_force(me.muted_until)
+    if muted_until is not None:
+        raise Muted(muted_until)
     body = _checked_body(body)
     if question_id is not None and (
         me.working_group_id is None

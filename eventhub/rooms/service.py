@@ -151,12 +151,15 @@ def require_moderator(person: Person, room: Room) -> None:
 
 
 def muted_until(room: Room, person: Person) -> datetime | None:
-    mute = db.session.scalar(
-        select(RoomMute).where(RoomMute.room_id == room.id, RoomMute.person_id == person.id)
+    until = db.session.scalar(
+        select(RoomMute.until).where(RoomMute.room_id == room.id, RoomMute.person_id == person.id)
     )
-    if mute is None or mute.until <= utcnow():
-        return None
-    return mute.until
+    return mute_in_force(until)
+
+
+def mute_in_force(until: datetime | None) -> datetime | None:
+    """The end of a mute that has not ended yet; None for none, or one already over."""
+    return until if until is not None and until > utcnow() else None
 
 
 def questions(room: Room) -> list[GuidingQuestion]:
