@@ -13,7 +13,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..programme.models import Event, WorkingGroup
 from ..rooms.models import Message, Room, RoomKind
-from . import service
+from . import queries
 from .exports import FORMAT, VERSION
 from .models import (
     MAX_COMMENT,
@@ -27,12 +27,12 @@ from .models import (
 )
 
 
-class _Strict(BaseModel):
+class _KnownFieldsOnly(BaseModel):
     # Names and counts from the export are there for people to read; import ignores them.
     model_config = ConfigDict(extra="ignore")
 
 
-class VersionIn(_Strict):
+class VersionIn(_KnownFieldsOnly):
     version: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     audience: str | None = None
@@ -42,17 +42,17 @@ class VersionIn(_Strict):
     summary: str = Field(default="", max_length=300)
 
 
-class SourceIn(_Strict):
+class SourceIn(_KnownFieldsOnly):
     seq: int = Field(ge=1)
 
 
-class CommentIn(_Strict):
+class CommentIn(_KnownFieldsOnly):
     body: str = Field(min_length=1, max_length=MAX_COMMENT)
     created_at: datetime
     hidden: bool = False
 
 
-class ItemIn(_Strict):
+class ItemIn(_KnownFieldsOnly):
     kind: ItemKind
     number: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -69,19 +69,19 @@ class ItemIn(_Strict):
     versions: list[VersionIn] = Field(min_length=1)
 
 
-class LastNumbersIn(_Strict):
+class LastNumbersIn(_KnownFieldsOnly):
     insight: int = Field(default=0, ge=0)
     recommendation: int = Field(default=0, ge=0)
 
 
-class GroupIn(_Strict):
+class GroupIn(_KnownFieldsOnly):
     key: str
     frozen_at: datetime | None = None
     last_numbers: LastNumbersIn = LastNumbersIn()
     items: list[ItemIn] = []
 
 
-class BoardFileIn(_Strict):
+class BoardFileIn(_KnownFieldsOnly):
     format: str
     version: int
     groups: list[GroupIn]
@@ -214,7 +214,7 @@ def parse_board_file(event: Event, raw: bytes | str) -> list[tuple[WorkingGroup,
 def import_board(event: Event, raw: bytes | str, *, replace: bool = False) -> list[str]:
     """Restore boards from a JSON export. Returns notes on what was done."""
     pairs = parse_board_file(event, raw)
-    busy = [g.key for g, _in in pairs if service.group_items(g)]
+    busy = [g.key for g, _in in pairs if queries.group_items(g)]
     if busy and not replace:
         raise Invalid(
             _(
@@ -231,10 +231,10 @@ def import_board(event: Event, raw: bytes | str, *, replace: bool = False) -> li
 
 
 def _write_group(group: WorkingGroup, g: GroupIn) -> list[str]:
-    for item in service.group_items(group):
+    for item in queries.group_items(group):
         item.merged_into = None
     db.session.flush()
-    for item in service.group_items(group):
+    for item in queries.group_items(group):
         db.session.delete(item)
     db.session.flush()
     questions = {q.position: q for q in group.guiding_questions}
@@ -294,7 +294,7 @@ def _write_group(group: WorkingGroup, g: GroupIn) -> list[str]:
     for data in g.items:
         if data.merged_into:
             by_ref[_suffix(data)].merged_into = by_ref[_ref_suffix(data.merged_into)]
-    state = service.board_state(group)
+    state = queries.board_state(group)
     numbers = {(str(i.kind), i.number) for i in g.items}
     state.last_insight_number = max(
         [g.last_numbers.insight] + [n for k, n in numbers if k == ItemKind.INSIGHT]
