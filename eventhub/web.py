@@ -140,6 +140,12 @@ def init_app(app) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    _register_error_pages(app)
+
+
+def _register_error_pages(app) -> None:
+    """Every error as a page in her language (and a rollback); domain errors say their own."""
+
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         db.session.rollback()
