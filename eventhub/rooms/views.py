@@ -40,14 +40,6 @@ def room(group: WorkingGroup, slug: str, key: str):
     return _page(room, back, url_for("rooms.room", slug=slug, key=key))
 
 
-@bp.route("/e/<slug>/sessions/<key>/qa", methods=["GET", "POST"])
-@requires("session.enter_qa", session_by_key)
-def qa(session: Session, slug: str, key: str):
-    room = service.room_for_session(session)
-    back = url_for("programme.session", slug=slug, key=key)
-    return _page(room, back, url_for("rooms.qa", slug=slug, key=key))
-
-
 def _page(room: Room, back: str, here: str):
     person = current_user._get_current_object()
     if request.method == "POST":
