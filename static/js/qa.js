@@ -12,7 +12,7 @@ if (root) start(root);
 function start(root) {
   const $ = (id) => document.getElementById(id);
   const sessionId = Number(root.dataset.session);
-  const me = Number(root.dataset.me);
+  const chathamHouse = root.dataset.chathamHouse === "true";
   const list = $("qa-questions");
   const template = $("qa-question-template");
   const actUrl = root.dataset.actUrl.replace(/\/0$/, "/");
@@ -136,7 +136,7 @@ function start(root) {
     field("to").textContent = q.to || "";
     field("to-line").hidden = !q.to;
     field("asker").textContent = q.asker ? q.asker.name : labels.anonymous;
-    if (field("anonymous")) field("anonymous").hidden = !(state.moderator && q.anonymous);
+    if (field("anonymous")) field("anonymous").hidden = !(state.moderator && q.anonymous && !chathamHouse);
     const time = field("time");
     if (q.created_at) {
       time.dateTime = q.created_at;
