@@ -16,8 +16,8 @@ from markupsafe import Markup
 from ..errors import DomainError
 from ..extensions import db, socketio
 from ..markup import render_light
-from ..programme.models import Session, WorkingGroup
-from ..programme.service import group_by_key, session_by_key
+from ..programme.models import WorkingGroup
+from ..programme.service import group_by_key
 from ..realtime import check_rate
 from ..web import requires
 from . import hooks, moderation, posting, present, service
