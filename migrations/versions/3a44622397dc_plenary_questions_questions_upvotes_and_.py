@@ -8,7 +8,6 @@ Create Date: 2026-11-27 18:15:09.316350
 from alembic import op
 import sqlalchemy as sa
 
-import eventhub.types
 
 
 # revision identifiers, used by Alembic.
@@ -34,9 +33,9 @@ def upgrade():
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('hidden_reason', sa.Text(), nullable=False),
     sa.Column('in_report', sa.Boolean(), nullable=False),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('edited_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('answered_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['asker_id'], ['person.id'], name=op.f('fk_qa_question_asker_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_qa_question_event_id_event'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['merged_into_id'], ['qa_question.id'], name=op.f('fk_qa_question_merged_into_id_qa_question'), ondelete='SET NULL'),
@@ -58,7 +57,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_qa_vote_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['question_id'], ['qa_question.id'], name=op.f('fk_qa_vote_question_id_qa_question'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_qa_vote')),
