@@ -8,6 +8,7 @@ import io
 
 from docx import Document
 from docx.enum.table import WD_TABLE_DIRECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -312,8 +313,23 @@ class _Writer:
 
     # --- the report ---
 
+    def page_furniture(self) -> None:
+        """Page numbers in the footer (a PAGE field Word fills), and a draft's mark on every page."""
+        section = self.doc.sections[0]
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        footer._p.append(field)
+        self.run(footer, "1", parent=field)
+        if self.w.edition.draft:
+            header = section.header.paragraphs[0]
+            header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.run(header, self.w.edition_line(), italic=True)
+
     def write(self) -> None:
         w, r = self.w, self.r
+        self.page_furniture()
         self.para(w.edition_line(), "Subtitle")
         self.heading(r.title, 0)
         if w.adoption_line():
