@@ -181,7 +181,9 @@ class _Writer:
                 if flag:
                     rpr.append(OxmlElement(tag))
             if self.w.rtl:
-                rpr.append(_on_off("w:rtl", self.rtl))
+                # A run written left to right (an English name inside Arabic) is not marked
+                # right to left, so Word and LibreOffice keep its punctuation where it belongs.
+                rpr.append(_on_off("w:rtl", self.rtl and self.w.text_dir(text) == "rtl"))
             r.append(rpr)
         for n, line in enumerate(text.split("\n")):
             if n:

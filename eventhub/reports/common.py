@@ -287,7 +287,11 @@ class Words:
         }[key]
 
     def group_title(self, group: GroupData) -> str:
-        return _("Working group %(number)s: %(title)s", number=group.number, title=group.title)
+        return _(
+            "Working group %(number)s: %(title)s",
+            number=group.number,
+            title=self.content(group.title),
+        )
 
     def question_heading(self, question: QuestionData | None) -> str:
         if question is None:
@@ -332,13 +336,19 @@ class Words:
     def audience_heading(self, audience: str | None) -> str:
         if not audience:
             return _("Recommendations without a stated audience")
-        return _("Recommendations to %(audience)s", audience=audience)
+        return _("Recommendations to %(audience)s", audience=self.content(audience))
 
     def audience_of(self, item: ItemData) -> str:
-        return _("Audience: %(audience)s", audience=item.audience) if item.audience else ""
+        if not item.audience:
+            return ""
+        return _("Audience: %(audience)s", audience=self.content(item.audience))
 
     def from_group(self, group: GroupData) -> str:
-        return _("From working group %(number)s: %(title)s", number=group.number, title=group.title)
+        return _(
+            "From working group %(number)s: %(title)s",
+            number=group.number,
+            title=self.content(group.title),
+        )
 
     def lead_networks(self, group: GroupData) -> str:
         return ", ".join(

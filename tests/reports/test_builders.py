@@ -16,6 +16,7 @@ from eventhub.reports.build_docx import build_docx
 from eventhub.reports.build_html import build_html
 from eventhub.reports.build_markdown import build_markdown
 from eventhub.reports.build_pdf import build_pdf
+from eventhub.reports.common import Words
 from eventhub.reports.data import CHATHAM_HOUSE, NAMED, Edition, SessionData
 from eventhub.reports.formats import build
 from eventhub.reports.sample import ARABIC_TEXT, synthetic_report
@@ -218,12 +219,16 @@ def test_arabic_docx_paragraphs_runs_tables_and_section_are_right_to_left():
     body = [p for p in doc.paragraphs if p.text.strip() and p.text not in notes]
     assert all(is_rtl(p) for p in body)
     runs = [r for p in body for r in p.runs if r.text.strip()]
-    assert all(
-        r._r.rPr is not None
-        and r._r.rPr.find(qn("w:rtl")) is not None
-        and r._r.rPr.find(qn("w:rtl")).get(qn("w:val")) != "0"
-        for r in runs
-    )
+
+    def run_rtl(run):
+        flag = run._r.rPr.find(qn("w:rtl")) if run._r.rPr is not None else None
+        return flag is not None and flag.get(qn("w:val")) != "0"
+
+    # Arabic runs read right to left; an English run inside an Arabic paragraph keeps its own
+    # direction (its full stop and brackets stay where they belong).
+    words = Words(report, "ar")
+    assert all(run_rtl(r) == (words.text_dir(r.text) == "rtl") for r in runs)
+    assert any(not run_rtl(r) for r in runs) and any(run_rtl(r) for r in runs)
     english_notes = [p for p in doc.paragraphs if p.text in notes]
     assert english_notes and not any(is_rtl(p) for p in english_notes)
     assert any(ARABIC_TEXT in p.text for p in body)
