@@ -148,6 +148,3 @@ def remind_command() -> None:
     count = silence.remind_due()
     db.session.commit()
     click.echo(f"{count} circulation(s) reminded")
-
-
-commands = [report_group]

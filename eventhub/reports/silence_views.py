@@ -22,7 +22,6 @@ from .build_markdown import build_markdown
 from .models import CirculationAudience
 
 bp = Blueprint("silence", __name__)
-blueprints = [bp]
 
 
 def _circulation_context(event: Event) -> dict:

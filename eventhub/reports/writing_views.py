@@ -19,7 +19,6 @@ from . import writing
 from .models import PartKind, Translation
 
 bp = Blueprint("report_writing", __name__)
-blueprints = [bp]
 
 EVENT_PARTS = (
     PartKind.EXECUTIVE_SUMMARY,
