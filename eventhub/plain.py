@@ -43,21 +43,32 @@ def from_plain(tp: Any, value: Any) -> Any:
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
         return from_plain(inner[0], value)
     if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_plain(args[0], v) for v in value)
-        return tuple(from_plain(a, v) for a, v in zip(args, value, strict=True))
+        return _tuple(typing.get_args(tp), value)
     if origin is dict:
         _key, inner = typing.get_args(tp)
         return {k: from_plain(inner, v) for k, v in value.items()}
     if dataclasses.is_dataclass(tp):
-        if isinstance(value, tp):
-            return value
-        hints = _hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
-        return tp(
-            **{k: from_plain(hints[k], v) for k, v in value.items() if k in names and v is not None}
-        )
+        return _dataclass(tp, value)
+    return _scalar(tp, value)
+
+
+def _tuple(args: tuple, value: Any) -> tuple:
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(from_plain(args[0], v) for v in value)
+    return tuple(from_plain(a, v) for a, v in zip(args, value, strict=True))
+
+
+def _dataclass(tp: type, value: Any) -> Any:
+    if isinstance(value, tp):
+        return value
+    hints = _hints(tp)
+    names = {f.name for f in dataclasses.fields(tp)}
+    return tp(
+        **{k: from_plain(hints[k], v) for k, v in value.items() if k in names and v is not None}
+    )
+
+
+def _scalar(tp: Any, value: Any) -> Any:
     if tp is datetime and isinstance(value, str):
         return datetime.fromisoformat(value)
     if tp is date and isinstance(value, str):

@@ -49,6 +49,14 @@ def check_session(
     languages: set[str] | None,
 ) -> None:
     """Check one session's times, working group and recordings, in place."""
+    _check_times(problems, path, values, zone)
+    _check_group(problems, path, values, group_keys)
+    if "recordings" in values:
+        _check_recordings(problems, path, values, languages)
+
+
+def _check_times(problems: Problems, path: str, values: dict, zone: ZoneInfo | None) -> None:
+    """Read starts and ends in the event's zone; a session ends after it starts."""
     written = values.get("starts", BAD), values.get("ends", BAD)
     for name in ("starts", "ends"):
         values[name] = _instant(problems, f"{path}.{name}", values.get(name, BAD), zone)
@@ -70,6 +78,10 @@ def check_session(
                 f"{path}.ends", _("ends at the moment it starts; give the session a duration")
             )
             values["ends"] = BAD
+
+
+def _check_group(problems: Problems, path: str, values: dict, group_keys: set[str]) -> None:
+    """A working-group session names its group; no other kind does."""
     kind, group = values.get("kind", BAD), values.get("working_group")
     if kind == SessionKind.WORKING_GROUP and group is None:
         problems.add(
@@ -90,40 +102,44 @@ def check_session(
     elif group not in (None, BAD) and group not in group_keys:
         problems.add(f"{path}.working_group", unknown_group(group, group_keys))
         values["working_group"] = BAD
-    if "recordings" in values:
-        rows = read_tables(problems, f"{path}.recordings", values["recordings"], RECORDING_FIELDS)
-        seen: set[str] = set()
-        for where, recording in rows:
-            lang = recording.get("language", BAD)
-            if lang is BAD:
-                continue
-            if lang in seen:
-                problems.add(
-                    f"{where}.language",
-                    _(
-                        "a recording in “%(language)s” is already listed "
-                        "for this session; keep one",
-                        language=lang,
-                    ),
-                )
-                recording["language"] = BAD
-            elif languages is not None and lang not in languages:
-                problems.add(
-                    f"{where}.language",
-                    _(
-                        "“%(language)s” is not one of the event's "
-                        "languages; add it to [event] languages",
-                        language=lang,
-                    ),
-                )
-                recording["language"] = BAD
-            seen.add(lang)
-        recordings = [build(RecordingData, r) for _path, r in rows]
-        bad = not isinstance(values["recordings"], list) or len(rows) < len(values["recordings"])
-        if bad or None in recordings:
-            values["recordings"] = BAD
-        else:  # their order means nothing: kept by language, as the export writes them
-            values["recordings"] = tuple(sorted(recordings, key=lambda r: r.language))
+
+
+def _check_recordings(
+    problems: Problems, path: str, values: dict, languages: set[str] | None
+) -> None:
+    """One recording per language, each in one of the event's languages."""
+    rows = read_tables(problems, f"{path}.recordings", values["recordings"], RECORDING_FIELDS)
+    seen: set[str] = set()
+    for where, recording in rows:
+        lang = recording.get("language", BAD)
+        if lang is BAD:
+            continue
+        if lang in seen:
+            problems.add(
+                f"{where}.language",
+                _(
+                    "a recording in “%(language)s” is already listed for this session; keep one",
+                    language=lang,
+                ),
+            )
+            recording["language"] = BAD
+        elif languages is not None and lang not in languages:
+            problems.add(
+                f"{where}.language",
+                _(
+                    "“%(language)s” is not one of the event's "
+                    "languages; add it to [event] languages",
+                    language=lang,
+                ),
+            )
+            recording["language"] = BAD
+        seen.add(lang)
+    recordings = [build(RecordingData, r) for _path, r in rows]
+    bad = not isinstance(values["recordings"], list) or len(rows) < len(values["recordings"])
+    if bad or None in recordings:
+        values["recordings"] = BAD
+    else:  # their order means nothing: kept by language, as the export writes them
+        values["recordings"] = tuple(sorted(recordings, key=lambda r: r.language))
 
 
 def _instant(problems: Problems, path: str, value: Any, zone: ZoneInfo | None) -> Any:

@@ -330,8 +330,19 @@ class _Writer:
             self.run(header, self.w.edition_line(), italic=True)
 
     def write(self) -> None:
-        w, r = self.w, self.r
         self.page_furniture()
+        self.title_page()
+        self.opening()
+        self.programme()
+        self.heading(self.w.heading("groups"), 1)
+        for group in self.r.groups:
+            self.group(group)
+        self.by_audience()
+        self.closing()
+        self.annex()
+
+    def title_page(self) -> None:
+        w, r = self.w, self.r
         self.para(w.edition_line(), "Subtitle")
         self.heading(r.title, 0)
         if w.adoption_line():
@@ -352,6 +363,8 @@ class _Writer:
         self.toc()
         self.doc.add_page_break()
 
+    def opening(self) -> None:
+        w, r = self.w, self.r
         if r.executive_summary:
             self.heading(w.heading("executive_summary"), 1)
             self.markdown(r.executive_summary)
@@ -364,13 +377,6 @@ class _Writer:
         if r.summary:
             self.heading(w.heading("summary"), 1)
             self.markdown(r.summary)
-        self.programme()
-        self.heading(w.heading("groups"), 1)
-        for group in r.groups:
-            self.group(group)
-        self.by_audience()
-        self.closing()
-        self.annex()
 
     def partners(self) -> None:
         for role, partners in self.r.partners_by_role():
@@ -425,15 +431,19 @@ class _Writer:
         if group.lead_networks:
             self.para(w.lead_networks(group), bold_prefix=f"{w.label('lead')}: ")
         if not r.chatham_house:
-            if group.facilitators:
-                self.para(", ".join(group.facilitators), bold_prefix=f"{w.label('facilitators')}: ")
-            if group.rapporteurs:
-                self.para(", ".join(group.rapporteurs), bold_prefix=f"{w.label('rapporteurs')}: ")
+            for key in ("facilitators", "rapporteurs"):
+                if getattr(group, key):
+                    names = ", ".join(getattr(group, key))
+                    self.para(names, bold_prefix=f"{w.label(key)}: ")
         for key in ("introduction", "background", "objectives", "narrative"):
             if getattr(group, key):
                 self.heading(w.heading(key), 3)
                 self.markdown(getattr(group, key))
-        # Each guiding question once, with what the group agreed under it.
+        self.answers(group)
+
+    def answers(self, group: GroupData) -> None:
+        """Each guiding question once, with what the group agreed under it."""
+        w = self.w
         for question, insights, recommendations in w.by_question(group):
             self.heading(w.question_heading(question), 3)
             for key, items in (("insights", insights), ("recommendations", recommendations)):

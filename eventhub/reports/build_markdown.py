@@ -141,14 +141,19 @@ def _group(w: Words, g: GroupData) -> list[str]:
     if g.lead_networks:
         out.append(f"- **{w.label('lead')}:** {_cell(w.lead_networks(g))}")
     if not w.report.chatham_house:
-        if g.facilitators:
-            out.append(f"- **{w.label('facilitators')}:** {_cell(', '.join(g.facilitators))}")
-        if g.rapporteurs:
-            out.append(f"- **{w.label('rapporteurs')}:** {_cell(', '.join(g.rapporteurs))}")
+        for key in ("facilitators", "rapporteurs"):
+            if getattr(g, key):
+                out.append(f"- **{w.label(key)}:** {_cell(', '.join(getattr(g, key)))}")
     out.append("")
     for key in ("introduction", "background", "objectives", "narrative"):
         if getattr(g, key):
             out += [f"#### {w.heading(key)}", "", _block(getattr(g, key)), ""]
+    return out + _answers(w, g)
+
+
+def _answers(w: Words, g: GroupData) -> list[str]:
+    """Each guiding question once, with what the group agreed under it."""
+    out: list[str] = []
     for question, insights, recommendations in w.by_question(g):
         out += [f"#### {_cell(w.question_heading(question))}", ""]
         for key, items in (("insights", insights), ("recommendations", recommendations)):

@@ -39,50 +39,54 @@ def localize(report: ReportData, language: str) -> ReportData:
     if language == report.language:
         return report
     missing: list[str] = []
+    localized = _visit(report, "report", language, missing)
+    if report.audience_translations:
+        localized = _audiences(localized, report.audience_translations, language)
+    return replace(localized, fallbacks=tuple(dict.fromkeys(missing)))
 
-    def visit(value: Any, label: str) -> Any:
-        if isinstance(value, tuple):
-            return tuple(visit(v, label) for v in value)
-        if not is_dataclass(value):
-            return value
-        label = getattr(value, "reference", None) or _group_label(value) or label
-        translations = getattr(value, "translations", {}) or {}
-        changes: dict[str, Any] = {}
-        for f in fields(value):
-            current = getattr(value, f.name)
-            if f.name in TEXT_FIELDS and isinstance(current, str) and current.strip():
-                given = translations.get(f.name, {}).get(language)
-                if given:
-                    changes[f.name] = given
-                elif f.name not in NOT_COUNTED:
-                    missing.append(f.name if label == "report" else label)
-            elif isinstance(current, tuple) or is_dataclass(current):
-                here = "programme" if f.name == "sessions" else label
-                if f.name != "participation":
-                    changes[f.name] = visit(current, here)
-        return replace(value, **changes) if changes else value
 
-    localized = visit(report, "report")
-    names = report.audience_translations
+def _visit(value: Any, label: str, language: str, missing: list[str]) -> Any:
+    """`value` with its texts (and those of the dataclasses it holds) in `language`."""
+    if isinstance(value, tuple):
+        return tuple(_visit(v, label, language, missing) for v in value)
+    if not is_dataclass(value):
+        return value
+    label = getattr(value, "reference", None) or _group_label(value) or label
+    translations = getattr(value, "translations", {}) or {}
+    changes: dict[str, Any] = {}
+    for f in fields(value):
+        current = getattr(value, f.name)
+        if f.name in TEXT_FIELDS and isinstance(current, str) and current.strip():
+            given = translations.get(f.name, {}).get(language)
+            if given:
+                changes[f.name] = given
+            elif f.name not in NOT_COUNTED:
+                missing.append(f.name if label == "report" else label)
+        elif (isinstance(current, tuple) or is_dataclass(current)) and f.name != "participation":
+            here = "programme" if f.name == "sessions" else label
+            changes[f.name] = _visit(current, here, language, missing)
+    return replace(value, **changes) if changes else value
+
+
+def _audiences(report: ReportData, names: dict, language: str) -> ReportData:
+    """Audiences (and the recommendations' audience) in `language` where given."""
 
     def audience(text: str | None) -> str | None:
         return names.get(text, {}).get(language, text) if text else text
 
-    if names:
-        localized = replace(
-            localized,
-            audiences=tuple(audience(a) for a in localized.audiences),
-            groups=tuple(
-                replace(
-                    g,
-                    recommendations=tuple(
-                        replace(i, audience=audience(i.audience)) for i in g.recommendations
-                    ),
-                )
-                for g in localized.groups
-            ),
-        )
-    return replace(localized, fallbacks=tuple(dict.fromkeys(missing)))
+    return replace(
+        report,
+        audiences=tuple(audience(a) for a in report.audiences),
+        groups=tuple(
+            replace(
+                g,
+                recommendations=tuple(
+                    replace(i, audience=audience(i.audience)) for i in g.recommendations
+                ),
+            )
+            for g in report.groups
+        ),
+    )
 
 
 def _group_label(value: Any) -> str | None:

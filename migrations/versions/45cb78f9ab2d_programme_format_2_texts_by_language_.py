@@ -4,7 +4,7 @@ Existing rows get empty texts and no translations (their texts are in the event'
 language, as format 1 wrote them).
 
 Revision ID: 45cb78f9ab2d
-Revises: c8dd56b8cb5a
+Revises: 3a44622397dc
 Create Date: 2026-11-27 17:39:03.278017
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '45cb78f9ab2d'
-down_revision = 'c8dd56b8cb5a'
+down_revision = '3a44622397dc'
 branch_labels = None
 depends_on = None
 

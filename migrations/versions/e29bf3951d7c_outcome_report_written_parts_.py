@@ -11,7 +11,6 @@ Create Date: 2026-11-27 18:00:20.101794
 import sqlalchemy as sa
 from alembic import op
 
-import eventhub.types
 
 
 # revision identifiers, used by Alembic.
@@ -27,11 +26,11 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('audience', sa.Enum('leads', 'participants', name='circulationaudience', native_enum=False, length=20), nullable=False),
-    sa.Column('circulated_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deadline', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('circulated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deadline', sa.DateTime(timezone=True), nullable=False),
     sa.Column('state', sa.Enum('open', 'adopted', 'returned', 'withdrawn', name='circulationstate', native_enum=False, length=20), nullable=False),
-    sa.Column('closed_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('reminded_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('data', sa.Text(), nullable=False),
     sa.Column('circulated_by_id', sa.Integer(), nullable=True),
@@ -68,7 +67,7 @@ def upgrade():
     sa.Column('network_id', sa.Integer(), nullable=True),
     sa.Column('reference', sa.String(length=32), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['circulation_id'], ['circulation.id'], name=op.f('fk_circulation_response_circulation_id_circulation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['network_id'], ['network.id'], name=op.f('fk_circulation_response_network_id_network'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_circulation_response_person_id_person'), ondelete='SET NULL'),
@@ -83,7 +82,7 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['person.id'], name=op.f('fk_written_part_version_author_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['part_id'], ['written_part.id'], name=op.f('fk_written_part_version_part_id_written_part'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_written_part_version')),
@@ -98,7 +97,7 @@ def upgrade():
     sa.Column('language', sa.String(length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('translator_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_report_translation_event_id_event'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_id'], ['board_item.id'], name=op.f('fk_report_translation_item_id_board_item'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['part_id'], ['written_part.id'], name=op.f('fk_report_translation_part_id_written_part'), ondelete='CASCADE'),
