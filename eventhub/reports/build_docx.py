@@ -174,6 +174,8 @@ class _Writer:
         return paragraph
 
     def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False, parent=None):
+        if self.rtl and text.strip() and self.w.text_dir(text) == "ltr" and "\u2068" not in text:
+            text = f"\u2068{text}\u2069"  # English inside Arabic keeps its own order
         r = OxmlElement("w:r")
         if bold or italic or self.w.rtl:
             rpr = OxmlElement("w:rPr")
@@ -457,7 +459,14 @@ class _Writer:
     def item(self, item: ItemData) -> None:
         paragraph = self.para("", "List Bullet", bold_prefix=f"{item.reference}  ")
         self.bookmark(paragraph, _bookmark_name(item))
+        # Text against the paragraph's direction is isolated (FSI ... PDI), so its closing full
+        # stop or bracket stays at its own end rather than jumping to the paragraph's.
+        isolate = self.w.rtl and self.w.text_dir(item.text) != "rtl"
+        if isolate:
+            self.run(paragraph, "\u2068")
         self.inline(paragraph, _MARKDOWN.parseInline(item.text)[0].children or [])
+        if isolate:
+            self.run(paragraph, "\u2069")
         notes = [self.w.audience_of(item)] if item.audience else []
         if item.kind == "recommendation":
             notes.append(self.w.support(item))
