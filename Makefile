@@ -33,7 +33,7 @@ translations-update: $(STAMP)
 run: install translations
 	$(BIN)/flask --app eventhub db upgrade
 	$(BIN)/flask --app eventhub demo-setup $(DEMO)
-	$(BIN)/python wsgi.py
+	$(BIN)/python scripts/run.py
 
 test: install translations
 	$(BIN)/ruff format --check .

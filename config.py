@@ -74,6 +74,18 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "eventhub@localhost")
+    # Background jobs (eventhub/jobs): where they wait. Unset: instance/jobs.sqlite (SqliteHuey);
+    # redis://... for consumers on several machines.
+    JOBS_URL = _env("JOBS_URL")
+    # The queue's name (its key prefix in Redis): installations sharing one Redis differ here.
+    JOBS_NAME = _env("JOBS_NAME", "eventhub")
+    # Jobs run at once, in the process that commits them (tests only).
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+    # Each consumer (`flask worker`): how many jobs at once, in processes or threads.
+    JOBS_WORKERS = _env_int("JOBS_WORKERS", 1)
+    JOBS_WORKER_TYPE = _env("JOBS_WORKER_TYPE", "process")
+    # Rows of finished jobs are removed after this many days.
+    JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
     DEBUG = False
     TESTING = False
 
@@ -91,6 +103,8 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: tests sign many people in
     # The test client needs no async server; real-server tests set the mode they exercise.
     ASYNC_MODE = "threading"
+    # A job runs at its commit, in a thread of its own; tests/jobs runs real consumers.
+    JOBS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

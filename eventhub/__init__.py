@@ -29,12 +29,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
 
-    from . import i18n, web
+    from . import i18n, jobs, web
 
     # Domain modules first: their `@socketio.on` handlers must be known before
     # socketio.init_app() builds the server, so that every app (tests build many) gets them.
     modules = _domain_modules()
     db.init_app(app)
+    jobs.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
@@ -64,7 +65,8 @@ DOMAINS = ("accounts", "programme", "rooms", "board", "reports", "calendar", "ap
 
 
 def _domain_modules() -> list:
-    """Each domain's modules that register something: models, `*views`, `*sockets`, `*cli`."""
+    """Each domain's modules that register something: models, `*views`, `*sockets`, `*cli`,
+    `jobs` (tasks: the web process and every job consumer must know them)."""
     import pkgutil
     from importlib import import_module
 
@@ -72,7 +74,7 @@ def _domain_modules() -> list:
     for domain in DOMAINS:
         package = import_module(f"{__name__}.{domain}")
         for name in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
-            if name == "models" or name.endswith(("views", "sockets", "cli")):
+            if name == "models" or name.endswith(("views", "sockets", "cli", "jobs")):
                 modules.append(import_module(f"{package.__name__}.{name}"))
     return modules
 
