@@ -18,8 +18,8 @@ How to use it (reports, invites, reminders, deadlines all do it this way)::
 
 Rules:
 
-- Put tasks in a module named `jobs.py` in your domain (`eventhub/<domain>/jobs.py`): create_app
-  imports those, so the web process and every consumer know every task.
+- Put tasks in your domain's `jobs.py` and import it in the domain's `register(app)`
+  (`from . import jobs  # noqa: F401`): a consumer knows only the tasks create_app() imported.
 - `enqueue_after_commit` adds a `Job` row (state `queued`) to the current transaction and queues
   the task only when that transaction commits: the request's commit (`web.py`), the socket
   handler wrapper's (`realtime.py`), or the task's own when a job enqueues another. If the
