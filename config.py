@@ -31,8 +31,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'eventhub.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    # Flask-SocketIO: "eventlet" (default) or "gevent"; only wsgi.py touches the server library.
-    ASYNC_MODE = _env("ASYNC_MODE", "eventlet")
+    # Flask-SocketIO: "gevent" (default) or "eventlet" (deprecated upstream); only wsgi.py
+    # touches the server library.
+    ASYNC_MODE = _env("ASYNC_MODE", "gevent")
     # Redis URL for Flask-SocketIO's message queue when several workers run.
     SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
     # Origins allowed to open a socket; None means the app's own origin only.
