@@ -87,6 +87,11 @@ class Config:
     JOBS_WORKER_TYPE = _env("JOBS_WORKER_TYPE", "process")
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
+    # Built report files, stored by content (a directory every web process and consumer
+    # reaches: a shared file system when there are several machines). Unset: instance/.
+    REPORT_FILES_DIR = _env("REPORT_FILES_DIR")
+    # Publishing a version queues the build of every format and language at once.
+    REPORT_PREBUILD = _env_bool("REPORT_PREBUILD", True)
     DEBUG = False
     TESTING = False
 
@@ -106,6 +111,8 @@ class TestConfig(Config):
     ASYNC_MODE = "threading"
     # A job runs at its commit, in a thread of its own; tests/jobs runs real consumers.
     JOBS_IMMEDIATE = True
+    # 16 files per publication cost seconds of PDF each: tests that need it turn it on.
+    REPORT_PREBUILD = False
 
 
 class ProductionConfig(Config):

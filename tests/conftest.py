@@ -61,7 +61,11 @@ class FreshClient(FlaskClient):
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}",
+        REPORT_FILES_DIR=str(tmp_path / "report-files"),
+    )
     app.test_client_class = FreshClient
     with app.app_context():
         _db.create_all()

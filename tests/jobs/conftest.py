@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-import time
 import uuid
 
 import pytest
 
 from eventhub import create_app
 from eventhub.extensions import db as _db
-from eventhub.jobs import Job, huey
+from eventhub.jobs import huey
 from tests.conftest import FreshClient, need
+
+from .helpers import ThreadConsumer, wait_for  # noqa: F401  (tests import wait_for from here)
 
 STORAGES = ("sqlite", "redis")
 
@@ -45,41 +46,6 @@ def queued_app(request, tmp_path):
     huey.flush()  # a Redis queue outlives the test run
 
 
-class ThreadConsumer:
-    """Huey's own consumer (scheduler and worker loops) in threads of the test process.
-
-    `flask worker` runs the same consumer in its own process (test_worker_command.py); in-process
-    threads let a test define its tasks here and skip the consumer's signal handlers.
-    """
-
-    def __init__(self, workers: int = 1):
-        self.consumer = huey.create_consumer(
-            workers=workers, worker_type="thread", periodic=False, initial_delay=0.05, max_delay=0.2
-        )
-
-    def __enter__(self) -> ThreadConsumer:
-        self.consumer.scheduler.start()
-        for _worker, thread in self.consumer.worker_threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.consumer.stop(graceful=True)
-
-
 @pytest.fixture
 def consumer():
     return ThreadConsumer
-
-
-def wait_for(job_id: int, states, timeout: float = 20) -> Job:
-    """Poll the job's row (as the web does) until it is in one of `states`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        _db.session.rollback()  # see other connections' commits
-        job = _db.session.get(Job, job_id)
-        if job is not None and job.state in states:
-            return job
-        if time.monotonic() > deadline:
-            raise AssertionError(f"job {job_id} still {job and job.state} after {timeout}s")
-        time.sleep(0.05)
