@@ -9,7 +9,7 @@ How to use it (reports, invites, reminders, deadlines all do it this way)::
         procedure = db.session.get(Procedure, procedure_id)
         if procedure is None:
             raise GiveUp("the procedure was deleted")   # failed for good, no retry
-        ...                                   # db.session as usual; do not commit
+        ...                                   # db.session as usual (see "commit" below)
         return {"sent": 12}                   # optional: kept on the Job row as `result`
 
     # In a service, view or socket handler, inside the request's transaction:
@@ -27,7 +27,8 @@ Rules:
   left. Pass ids and plain values, never model objects. The keywords `subject`, `eta`,
   `delay` and `priority` are for the queue, everything else goes to the task.
 - A task runs in a consumer process with an app context and its own session, no request and no
-  signed-in person. Its work and the row's `done` are committed together when it returns;
+  signed-in person. Its work and the row's `done` are committed together when it returns
+  (commit yourself only what must stay recorded if a later step fails: each e-mail sent);
   if it raises, its work is rolled back, the row says `retrying` (with the error) while
   retries remain, then `failed`. `GiveUp` fails at once. Read `Job.state` (`JobState`),
   `attempts`, `error`, `result` to show progress; `current_job()` inside a task is its row.

@@ -124,7 +124,7 @@ TOP_FIELDS = {
 }
 EVENT_FIELDS = {
     "slug": Field(key(100), required=True),
-    "title": Field(a_text(300, nonempty=True), required=True),
+    "title": Field(a_text(300, nonempty=True, one_line=True), required=True),
     "host": Field(a_text(300)),
     "timezone": Field(a_text(64, nonempty=True), required=True),
     "languages": Field(list_of(language)),
@@ -147,7 +147,7 @@ RECORDING_FIELDS = {
 SESSION_FIELDS = {
     "key": Field(key(), required=True),
     "kind": Field(choice(SessionKind), required=True),
-    "title": Field(a_text(300, nonempty=True), required=True),
+    "title": Field(a_text(300, nonempty=True, one_line=True), required=True),
     "starts": Field(a_datetime, required=True),
     "ends": Field(a_datetime, required=True),
     "working_group": Field(key()),
@@ -160,7 +160,7 @@ SESSION_FIELDS = {
 }
 WORKING_GROUP_FIELDS = {
     "key": Field(key(), required=True),
-    "title": Field(a_text(300, nonempty=True), required=True),
+    "title": Field(a_text(300, nonempty=True, one_line=True), required=True),
     "lead": Field(list_of(key())),
     "introduction": Field(a_text()),
     "background": Field(a_text()),
