@@ -122,22 +122,7 @@ def deliver(delivery_ids: list[int], attempt: int) -> dict:
     try:
         with smtp_connection() as mailer:
             for delivery in deliveries:
-                message = _message(delivery)
-                if message is None:
-                    _record(delivery, DeliveryState.FAILED, "not sent: no longer invited")
-                    continue
-                try:
-                    answer = mailer.send(message)
-                except DeliveryError as error:
-                    if not error.temporary:
-                        _record(delivery, DeliveryState.FAILED, error.answer)
-                        continue
-                    later.append(delivery)
-                    _record(delivery, DeliveryState.QUEUED, error.answer)
-                    if error.connection_lost:
-                        raise
-                    continue
-                _record(delivery, DeliveryState.SENT, answer)
+                _send_one(mailer, delivery, later)
     except DeliveryError as error:
         # The connection is gone: whatever was not tried yet waits for the next try too.
         for delivery in deliveries:
@@ -152,6 +137,27 @@ def deliver(delivery_ids: list[int], attempt: int) -> dict:
         "failed": outcome[DeliveryState.FAILED],
         "retrying": outcome[DeliveryState.QUEUED],
     }
+
+
+def _send_one(mailer, delivery: InviteDelivery, later: list[InviteDelivery]) -> None:
+    """Send one invite and record what the server said; raises DeliveryError when the
+    connection is lost (the rest of the batch then waits for the next try)."""
+    message = _message(delivery)
+    if message is None:
+        _record(delivery, DeliveryState.FAILED, "not sent: no longer invited")
+        return
+    try:
+        answer = mailer.send(message)
+    except DeliveryError as error:
+        if not error.temporary:
+            _record(delivery, DeliveryState.FAILED, error.answer)
+            return
+        later.append(delivery)
+        _record(delivery, DeliveryState.QUEUED, error.answer)
+        if error.connection_lost:
+            raise
+        return
+    _record(delivery, DeliveryState.SENT, answer)
 
 
 def _message(delivery: InviteDelivery):
