@@ -2,8 +2,9 @@
 
 
 def register(app) -> None:
-    """The feeds and invite pages (one blueprint, routes in both modules) and `calendar`."""
-    from . import cli, invite_views, views  # noqa: F401
+    """The feeds and invite pages (one blueprint, routes in both modules), `calendar`, and the
+    job that sends invites."""
+    from . import cli, invite_views, jobs, models, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.calendar_command)
