@@ -15,12 +15,14 @@ from markupsafe import Markup
 
 from ..errors import DomainError
 from ..extensions import db, socketio
+from ..i18n import zone_source
 from ..markup import render_light
 from ..programme.models import Session, WorkingGroup
+from ..programme.roles import shown_roles
 from ..programme.service import group_by_key, session_by_key
 from ..realtime import check_rate
 from ..web import requires
-from . import moderation, posting, present, service
+from . import moderation, posting, serialisers, service
 from .models import Room
 
 bp = Blueprint("rooms", __name__)
@@ -71,6 +73,8 @@ def _page(room: Room, back: str, here: str):
         removed=removed,
         muted_until=service.muted_until(room, person),
         messages=messages,
+        roles=shown_roles(room.event_id, room.working_group_id, {m.author_id for m in messages}),
+        zone_source=zone_source(room.event),
         by_id={m.id: m for m in messages},
         more=more,
         until=until,
@@ -103,7 +107,7 @@ def _post(room: Room, here: str):
     # can see the message (after_request's commit then has nothing left to do).
     db.session.commit()
     if not message.duplicate:
-        socketio.emit("message", present.posted(message), to=f"room:{room.id}")
+        socketio.emit("message", serialisers.posted(message), to=f"room:{room.id}")
     flash(_("Your message is posted."), "success")
     return redirect(f"{here}#message-{message.id}")
 

@@ -5,7 +5,7 @@
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { Outbox, newClientId } from "./room-outbox.js";
 import { setUpControls } from "./room-controls.js";
-import { button, el, fill, hiddenNote, messageElement, readStrings } from "./room-render.js";
+import { boardLine, button, clock, el, fill, hiddenNote, messageElement, readStrings } from "./room-render.js";
 
 const root = document.getElementById("room");
 if (root && document.getElementById("messages")) start(root);
@@ -32,7 +32,10 @@ function start(root) {
     removed: false,
     timerEnds: null,
     clockSkew: 0,
+    fed: new Map(), // message id -> [{id, reference}] of the board items it fed
   };
+  const groupId = Number(root.dataset.group) || null;
+  const capture = root.dataset.capture === "true";
 
   // JavaScript is here: show the live-only parts.
   for (const node of root.querySelectorAll("[data-needs-js]")) node.hidden = false;
@@ -40,8 +43,10 @@ function start(root) {
   for (const li of root.querySelectorAll("#room-questions li[data-question]")) {
     state.questions.set(Number(li.dataset.question), { id: Number(li.dataset.question), position: state.questions.size + 1, text: li.textContent.trim() });
   }
+  // Loaded messages: her zone's time (the server wrote the zone it knew), and her actions.
   for (const li of list.querySelectorAll("li.message")) {
     state.seen.set(Number(li.dataset.seq), li);
+    for (const time of li.querySelectorAll(".message-meta time")) time.textContent = clock(time.getAttribute("datetime"));
     addActions(li);
   }
   // The form's own client_id is for the no-JavaScript path; ours come from the outbox.
@@ -99,7 +104,47 @@ function start(root) {
     state.joined = true;
     setStatus("connected");
     flushOutbox();
+    if (groupId) joinBoard();
   }
+
+  // The board: which items each message fed, kept live ("Fed board item WG1-R3").
+  async function joinBoard() {
+    const ack = await call("board_join", { group: groupId });
+    if (!ack.ok) return;
+    state.fed.clear();
+    for (const item of ack.items) noteItem(item, false);
+    for (const li of list.querySelectorAll("li.message")) showFed(li);
+    boardItems(ack.items);
+  }
+
+  function noteItem(item, redraw = true) {
+    const touched = new Set();
+    for (const [messageId, items] of state.fed) {
+      const rest = items.filter((i) => i.id !== item.id);
+      if (rest.length !== items.length) touched.add(messageId);
+      if (rest.length) state.fed.set(messageId, rest);
+      else state.fed.delete(messageId);
+    }
+    for (const source of item.sources || []) {
+      const items = state.fed.get(source.message) || [];
+      state.fed.set(source.message, [...items, { id: item.id, reference: item.reference }].sort((a, b) => a.id - b.id));
+      touched.add(source.message);
+    }
+    if (redraw) for (const id of touched) showFed($(`message-${id}`));
+  }
+
+  function showFed(li) {
+    if (!li) return;
+    li.querySelector(".message-board")?.remove();
+    const line = boardLine(state.fed.get(Number(li.dataset.id)), ctx);
+    if (line) li.querySelector(".message-actions").before(line);
+  }
+
+  socket.on("board_item", (item) => {
+    noteItem(item);
+    boardItems([item]);
+  });
+  const boardItems = (items) => controls.boardItems?.(items);
 
   // Messages -----------------------------------------------------------------------------------
 
@@ -108,7 +153,7 @@ function start(root) {
     return li ? li.querySelector(".message-author")?.textContent : null;
   }
 
-  const ctx = { strings, questions: state.questions, authorOf };
+  const ctx = { strings, questions: state.questions, authorOf, fed: state.fed, boardUrl: root.dataset.board };
 
   function addMessages(messages, live) {
     const nearBottom = list.getBoundingClientRect().bottom <= window.innerHeight + 80;
@@ -159,15 +204,16 @@ function start(root) {
     const meta = li.querySelector(".message-meta");
     if (meta && !meta.id) meta.id = `message-meta-${id}`;
     const describe = { "aria-describedby": meta ? meta.id : null };
-    const actions = el("p", { class: "message-actions" });
-    actions.append(button(strings.reply, () => startReply(id, li), describe));
-    if (!mine) actions.append(" ", button(strings.report, () => openReport(id), describe));
+    const hidden = li.classList.contains("is-hidden");
+    let actions = li.querySelector(".message-actions");
+    if (!actions) actions = li.appendChild(el("p", { class: "message-actions" }));
+    const buttons = [button(strings.reply, () => startReply(id, li), describe)];
+    if (capture && !hidden) buttons.push(button(strings.capture, () => controls.openCapture(id), describe));
+    if (!mine) buttons.push(button(strings.report, () => openReport(id), describe));
     if (state.moderator) {
-      const hidden = li.classList.contains("is-hidden");
-      actions.append(" ", button(hidden ? strings.unhide : strings.hide, () => call(hidden ? "unhide" : "hide", { room: roomId, message: id }).then(showError), describe));
+      buttons.push(button(hidden ? strings.unhide : strings.hide, () => call(hidden ? "unhide" : "hide", { room: roomId, message: id }).then(showError), describe));
     }
-    li.querySelector(".message-actions")?.remove();
-    li.append(actions);
+    actions.replaceChildren(...buttons);
   }
 
   socket.on("message", (m) => {

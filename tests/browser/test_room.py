@@ -3,6 +3,9 @@ the facilitator hides one and it disappears for the participant."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from .conftest import PHONE, screenshot, sign_in
@@ -29,6 +32,20 @@ def people(make_event, make_person, add_member):
 
 def message(text: str) -> str:
     return f"#messages li.message:has-text('{text}')"
+
+
+def enter_room(browser, live, person, *, path: str = "/e/test-event/groups/wg1/room", **options):
+    """A fresh browser signed in as `person`, in the room, connected."""
+    page = browser(**options)
+    sign_in(page, live.url, person.email)
+    page.goto(f"{live.url}{path}")
+    page.wait_for_selector(CONNECTED)
+    return page
+
+
+def post(page, text: str) -> None:
+    page.fill("#room-body", text)
+    page.click("#room-compose button[type=submit]")
 
 
 def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, people):
@@ -101,17 +118,9 @@ def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, pe
 def test_text_sent_while_the_server_is_down_arrives_after_it_comes_back(browser, server, people):
     facilitator, participant = people
     live = server()
-    room = f"{live.url}/e/test-event/groups/wg1/room"
-    leila = browser(viewport=PHONE)
-    sign_in(leila, live.url, participant.email)
-    leila.goto(room)
-    leila.wait_for_selector(CONNECTED)
-    fatou = browser()
-    sign_in(fatou, live.url, facilitator.email)
-    fatou.goto(room)
-    fatou.wait_for_selector(CONNECTED)
-    fatou.fill("#room-body", "Before the outage")
-    fatou.click("#room-compose button[type=submit]")
+    leila = enter_room(browser, live, participant, viewport=PHONE)
+    fatou = enter_room(browser, live, facilitator)
+    post(fatou, "Before the outage")
     leila.wait_for_selector(message("Before the outage"))
 
     live.kill()  # a crash: the page says so and keeps what she writes
@@ -128,3 +137,58 @@ def test_text_sent_while_the_server_is_down_arrives_after_it_comes_back(browser,
     for page in (leila, fatou):
         bodies = page.locator("#messages li.message .message-body").all_inner_texts()
         assert [b.strip() for b in bodies] == ["Before the outage", "Written while offline"]
+
+
+# A message's DOM as a person meets it: tags, classes, the attributes that matter, and text,
+# with whitespace between elements ignored (the template and the script indent differently).
+SHAPE = """(node) => {
+  const walk = (n) => {
+    if (n.nodeType === Node.TEXT_NODE) return n.textContent.trim() ? n.textContent.trim() : null;
+    if (n.nodeType !== Node.ELEMENT_NODE) return null;
+    const attrs = {};
+    for (const a of n.attributes) attrs[a.name] = a.value;
+    return [n.tagName.toLowerCase(), attrs, [...n.childNodes].map(walk).filter((c) => c !== null)];
+  };
+  return walk(node);
+}"""
+
+
+def test_a_live_message_is_the_same_as_after_a_reload(browser, server, people, db):
+    facilitator, participant = people
+    # Her profile says New York; her laptop says Paris: times follow the profile, live and loaded.
+    facilitator.timezone = "America/New_York"
+    db.session.commit()
+    live = server()
+    leila = enter_room(browser, live, participant, viewport=PHONE)
+    fatou = enter_room(browser, live, facilitator, timezone_id="Europe/Paris")
+    post(fatou, "Let us hear from the Sahel first.")
+    leila.wait_for_selector(message("Sahel first"))
+    leila.click(f"{message('Sahel first')} button:has-text('Reply')")
+    post(leila, "Rosters exist but are *rarely* used.")
+    fatou.wait_for_selector(message("Rosters exist"))
+
+    shapes = {}
+    for text in ("Sahel first", "Rosters exist"):
+        shapes[text] = fatou.locator(message(text)).evaluate(SHAPE)
+    fatou.reload()
+    fatou.wait_for_selector(CONNECTED)
+    for text, shape in shapes.items():
+        assert fatou.locator(message(text)).evaluate(SHAPE) == shape
+
+    # The facilitator's mark is on her message, her actions on both, the time in her zone.
+    mine = fatou.locator(message("Sahel first"))
+    assert mine.locator(".role-mark").inner_text() == "Facilitator"
+    theirs = fatou.locator(message("Rosters exist"))
+    assert theirs.locator(".role-mark").count() == 0
+    assert theirs.locator(".message-actions button").all_inner_texts() == [
+        "Reply",
+        "Add to the board",
+        "Report to facilitators",
+        "Hide",
+    ]
+    assert "in reply to Fatou" in theirs.inner_text()
+    stamp = theirs.locator("time").get_attribute("datetime")
+    expected = (
+        datetime.fromisoformat(stamp).astimezone(ZoneInfo("America/New_York")).strftime("%-I:%M")
+    )
+    assert theirs.locator("time").inner_text().startswith(expected)
