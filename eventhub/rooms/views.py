@@ -22,11 +22,13 @@ from ..programme.roles import shown_roles
 from ..programme.service import group_by_key, session_by_key
 from ..realtime import check_rate
 from ..web import requires
-from . import moderation, posting, serialisers, service
+from . import calls, moderation, posting, serialisers, service
 from .models import Room
 
 bp = Blueprint("rooms", __name__)
 blueprints = [bp]
+# "Join the call" on the programme's rows and the event home (templates/rooms/_call.html).
+bp.add_app_template_global(calls.call_for, "call_for")
 
 
 @bp.app_template_filter("light")
@@ -61,6 +63,10 @@ def _page(room: Room, back: str, here: str):
     # stored in between is fetched again (and shown once) rather than skipped.
     until = service.current_last_seq(room)
     messages, more = ([], False) if removed else service.recent_messages(room, moderator)
+    call = None
+    if not removed:
+        call = calls.group_call(room.working_group) if room.working_group else None
+        call = call or (calls.call_for(room.session) if room.session else None)
     return render_template(
         "rooms/room.html",
         room=room,
@@ -75,6 +81,7 @@ def _page(room: Room, back: str, here: str):
         messages=messages,
         roles=shown_roles(room.event_id, room.working_group_id, {m.author_id for m in messages}),
         zone_source=zone_source(room.event),
+        call=call,
         by_id={m.id: m for m in messages},
         more=more,
         until=until,

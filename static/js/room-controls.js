@@ -84,6 +84,7 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
     p.dataset.question = question ? question.id : "";
     if (question) p.textContent = question.text;
     else p.replaceChildren(el("span", { class: "quiet", text: strings.noQuestion }));
+    $("current-question-number").textContent = question ? fill(strings.question, { number: question.position }) : "";
     for (const li of document.querySelectorAll("#room-questions li")) {
       const current = question && Number(li.dataset.question) === question.id;
       li.classList.toggle("is-current", Boolean(current));
@@ -114,10 +115,13 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
       floorLine.append(floor.id === me ? strings.youHaveFloor : fill(strings.floor, { name: floor.name }));
       if (state.moderator) floorLine.append(" ", button(strings.takeFloorBack, () => call("give_floor", { room: roomId, person: null }).then(showError)));
     }
-    const raised = queue.some((hand) => hand.id === me);
+    const place = queue.findIndex((hand) => hand.id === me) + 1;
     const hand = $("room-hand");
-    hand.textContent = raised ? strings.lowerHand : strings.raiseHand;
-    hand.setAttribute("aria-pressed", raised ? "true" : "false");
+    $("room-hand-text").textContent = place ? strings.lowerHand : strings.raiseHand;
+    hand.setAttribute("aria-pressed", place ? "true" : "false");
+    $("room-hand-place").textContent = place ? fill(strings.handPlace, { place }) : "";
+    const count = $("room-queue-count");
+    if (count) count.textContent = queue.length ? String(queue.length) : "";
   }
   socket.on("queue", ({ room, queue, floor }) => room === roomId && showQueue(queue, floor));
   $("room-hand").addEventListener("click", () => {

@@ -38,6 +38,7 @@ function start(root) {
   const capture = root.dataset.capture === "true";
 
   // JavaScript is here: show the live-only parts.
+  root.classList.add("is-live");
   for (const node of root.querySelectorAll("[data-needs-js]")) node.hidden = false;
   for (const node of root.querySelectorAll(".js-only-text")) node.remove();
   for (const li of root.querySelectorAll("#room-questions li[data-question]")) {
@@ -155,11 +156,43 @@ function start(root) {
 
   const ctx = { strings, questions: state.questions, authorOf, fed: state.fed, boardUrl: root.dataset.board };
 
+  // The discussion scrolls by itself and opens at the latest message. While she reads further
+  // up, new messages do not move it: a marker counts them and takes her down.
+  const scroller = $("room-scroll");
+  const marker = $("room-new-marker");
+  let unread = 0;
+  const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  const toBottom = () => {
+    scroller.scrollTop = scroller.scrollHeight;
+    unread = 0;
+    marker.hidden = true;
+  };
+  marker.addEventListener("click", () => {
+    toBottom();
+    $("room-body").focus();
+  });
+  scroller.addEventListener("scroll", () => {
+    if (unread && atBottom()) {
+      unread = 0;
+      marker.hidden = true;
+    }
+  }, { passive: true });
+  toBottom();
+
   function addMessages(messages, live) {
-    const nearBottom = list.getBoundingClientRect().bottom <= window.innerHeight + 80;
+    const stay = atBottom();
+    const before = list.children.length;
     for (const m of messages) addMessage(m, live);
     $("room-empty").hidden = list.children.length > 0;
-    if (live && nearBottom && messages.length) list.lastElementChild?.scrollIntoView({ block: "nearest" });
+    const added = list.children.length - before;
+    if (!added) return;
+    const mine = messages.every((m) => m.author && m.author.id === me);
+    if (stay || mine) toBottom();
+    else if (live) {
+      unread += added;
+      marker.textContent = fill(strings.newMessages, { count: unread });
+      marker.hidden = false;
+    }
   }
 
   function addMessage(m, live) {
@@ -263,16 +296,23 @@ function start(root) {
     const before = first ? Number(first.dataset.seq) : state.watermark + 1;
     const page = await call("history", { room: roomId, before, limit: 50 });
     if (!page.ok) return showError(page);
-    const height = document.documentElement.scrollHeight;
-    addMessages(page.messages, false);
-    window.scrollBy(0, document.documentElement.scrollHeight - height);
+    const height = scroller.scrollHeight;
+    const top = scroller.scrollTop;
+    for (const m of page.messages) addMessage(m, false);
+    scroller.scrollTop = top + scroller.scrollHeight - height;
     older.hidden = !page.more;
   });
 
   // Writing ------------------------------------------------------------------------------------
 
+  // One line that grows as she types, up to the stylesheet's max-block-size.
+  function fit() {
+    textarea.style.blockSize = "auto";
+    textarea.style.blockSize = `${textarea.scrollHeight + 2}px`;
+  }
   let draftTimer = null;
   textarea.addEventListener("input", () => {
+    fit();
     clearTimeout(draftTimer);
     draftTimer = setTimeout(() => (outbox.draft = textarea.value), 400);
   });
@@ -295,6 +335,7 @@ function start(root) {
       reply_to: state.replyTo,
     });
     textarea.value = "";
+    fit();
     outbox.draft = "";
     cancelReply();
     showOutbox();
@@ -365,6 +406,34 @@ function start(root) {
   const controls = setUpControls({ $, roomId, me, strings, state, socket, call, showError, announce, compose, join });
   const { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport } = controls;
 
+  // Panels: one tap away on a phone (one open at a time), all shown beside a wide screen.
+  const tabs = [...document.querySelectorAll("#room-tabs [data-panel]")];
+  function openPanel(id) {
+    for (const tab of tabs) {
+      const open = tab.dataset.panel === id && tab.getAttribute("aria-expanded") !== "true";
+      tab.setAttribute("aria-expanded", open ? "true" : "false");
+      const panel = $(tab.dataset.panel);
+      if (panel.tagName === "DETAILS") panel.open = open;
+      else panel.classList.toggle("is-open", open);
+      if (open && panel.tagName !== "DETAILS") panel.querySelector("h2")?.setAttribute("tabindex", "-1");
+      if (open && panel.tagName !== "DETAILS") panel.querySelector("h2")?.focus();
+    }
+  }
+  for (const tab of tabs) tab.addEventListener("click", () => openPanel(tab.dataset.panel));
+  $("room-question-box")?.addEventListener("toggle", (event) => {
+    const tab = tabs.find((t) => t.dataset.panel === "room-question-box");
+    if (tab) tab.setAttribute("aria-expanded", event.target.open ? "true" : "false");
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const open = tabs.find((t) => t.getAttribute("aria-expanded") === "true");
+    if (open) {
+      openPanel(open.dataset.panel);
+      open.focus();
+    }
+  });
+
+  fit();
   showOutbox();
   window.addEventListener("online", () => socket.connected || socket.connect());
   socket.connect();
