@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -43,6 +43,21 @@ def room(group: WorkingGroup, slug: str, key: str):
     room = service.room_for_group(group)
     back = url_for("programme.working_group", slug=slug, key=key)
     return _page(room, back, url_for("rooms.room", slug=slug, key=key))
+
+
+@bp.route("/e/<slug>/groups/<key>/room.json")
+@requires("group.enter_room", group_by_key)
+def room_ids(group: WorkingGroup, slug: str, key: str):
+    """For other clients: the ids the socket events take, from the event's slug and the
+    group's key (docs/realtime.md, "Finding a room")."""
+    room = service.room_for_group(group)
+    return jsonify(
+        event=group.event.slug,
+        group={"id": group.id, "key": group.key, "title": group.title},
+        room={"id": room.id, "kind": room.kind.value},
+        board=url_for("board.board", slug=slug, key=key),
+        page=url_for("rooms.room", slug=slug, key=key),
+    )
 
 
 @bp.route("/e/<slug>/sessions/<key>/qa", methods=["GET", "POST"])

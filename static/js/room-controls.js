@@ -240,11 +240,5 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
   $("room-timer-stop")?.addEventListener("click", () => call("stop_timer", { room: roomId }).then(showError));
   $("room-clear-queue")?.addEventListener("click", () => call("clear_queue", { room: roomId }).then(showError));
 
-  // Capturing a message for the board (the dialog comes with the capture step).
-  function openCapture(id) {
-    const root = document.getElementById("room");
-    window.location.href = `${root.dataset.board}?from_message=${id}`;
-  }
-
-  return { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport, openCapture };
+  return { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport };
 }

@@ -5,6 +5,7 @@
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { Outbox, newClientId } from "./room-outbox.js";
 import { setUpControls } from "./room-controls.js";
+import { setUpCapture } from "./room-capture.js";
 import { boardLine, button, clock, el, fill, hiddenNote, messageElement, readStrings } from "./room-render.js";
 
 const root = document.getElementById("room");
@@ -145,7 +146,7 @@ function start(root) {
     noteItem(item);
     boardItems([item]);
   });
-  const boardItems = (items) => controls.boardItems?.(items);
+  const boardItems = (items) => capturer.boardItems(items);
 
   // Messages -----------------------------------------------------------------------------------
 
@@ -241,7 +242,10 @@ function start(root) {
     let actions = li.querySelector(".message-actions");
     if (!actions) actions = li.appendChild(el("p", { class: "message-actions" }));
     const buttons = [button(strings.reply, () => startReply(id, li), describe)];
-    if (capture && !hidden) buttons.push(button(strings.capture, () => controls.openCapture(id), describe));
+    if (capture && !hidden) {
+      const captureButton = button(strings.capture, () => capturer.open(id, captureButton), describe);
+      buttons.push(captureButton);
+    }
     if (!mine) buttons.push(button(strings.report, () => openReport(id), describe));
     if (state.moderator) {
       buttons.push(button(hidden ? strings.unhide : strings.hide, () => call(hidden ? "unhide" : "hide", { room: roomId, message: id }).then(showError), describe));
@@ -405,6 +409,16 @@ function start(root) {
 
   const controls = setUpControls({ $, roomId, me, strings, state, socket, call, showError, announce, compose, join });
   const { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport } = controls;
+  const capturer = setUpCapture({ $, strings, call, groupId, announce: notify });
+
+  // A short confirmation she sees (and a screen reader hears, once: the note is a status).
+  function notify(text) {
+    const note = $("room-notice");
+    note.textContent = text;
+    note.hidden = false;
+    clearTimeout(notify.timer);
+    notify.timer = setTimeout(() => (note.hidden = true), 6000);
+  }
 
   // Panels: one tap away on a phone (one open at a time), all shown beside a wide screen.
   const tabs = [...document.querySelectorAll("#room-tabs [data-panel]")];

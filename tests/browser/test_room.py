@@ -192,3 +192,61 @@ def test_a_live_message_is_the_same_as_after_a_reload(browser, server, people, d
         datetime.fromisoformat(stamp).astimezone(ZoneInfo("America/New_York")).strftime("%-I:%M")
     )
     assert theirs.locator("time").inner_text().startswith(expected)
+
+
+def test_a_live_message_captured_in_the_room_reaches_another_members_board(browser, server, people):
+    facilitator, participant = people
+    live = server()
+    board = browser(viewport=PHONE)
+    sign_in(board, live.url, participant.email)
+    board.goto(f"{live.url}/e/test-event/groups/wg1/board")
+    board.wait_for_selector("#board-connection[data-state=live]")
+    leila = enter_room(browser, live, participant, viewport=PHONE)
+    fatou = enter_room(browser, live, facilitator)
+    post(leila, "Envoys should name a standing contact for women mediators.")
+    post(leila, "And report on it every year.")
+    fatou.wait_for_selector(message("report on it every year"))
+
+    # Fatou captures both live messages into one insight, in a dialog, without leaving.
+    fatou.click(f"{message('report on it every year')} button:has-text('Add to the board')")
+    fatou.wait_for_selector("#room-capture-dialog[open]")
+    assert fatou.evaluate("document.activeElement.id") == "room-capture-text"
+    fatou.check("#room-capture-messages li:has-text('standing contact') input")
+    fatou.fill(
+        "#room-capture-text", "A standing contact for women mediators in every envoy's office"
+    )
+    fatou.click("#room-capture-submit")
+    fatou.wait_for_selector("#room-capture-dialog", state="hidden")
+    fatou.wait_for_selector("#room-notice:has-text('Added to the board as WG1-I1.')")
+    assert fatou.url.endswith("/room")
+    # Focus is back on the message she captured from.
+    assert fatou.evaluate("document.activeElement.textContent") == "Add to the board"
+
+    # Both messages say which item they fed, at once, in the room of everyone present.
+    for page in (fatou, leila):
+        for text in ("standing contact", "report on it every year"):
+            page.wait_for_selector(f"{message(text)} .message-board:has-text('WG1-I1')")
+    # The other member's board shows the new item live, with its two sources.
+    item = "li.board-item:has-text('WG1-I1')"
+    board.wait_for_selector(item)
+    assert "every envoy's office" in board.inner_text(item)
+    assert "2 sources" in board.inner_text(item)
+
+    # Adding a message as a source of the existing item, from the same dialog.
+    post(leila, "Start with the three envoys already in post.")
+    fatou.wait_for_selector(message("three envoys"))
+    fatou.click(f"{message('three envoys')} button:has-text('Add to the board')")
+    fatou.check("#room-capture-dialog input[name=mode][value=existing]")
+    fatou.select_option(
+        "#room-capture-item",
+        label="WG1-I1: A standing contact for women mediators in every envoy's office",
+    )
+    fatou.click("#room-capture-submit")
+    leila.wait_for_selector(f"{message('three envoys')} .message-board:has-text('WG1-I1')")
+    board.wait_for_selector(f"{item}:has-text('3 sources')")
+
+    # Loaded as it was live: after a reload the marks are the same.
+    fatou.reload()
+    fatou.wait_for_selector(CONNECTED)
+    for text in ("standing contact", "report on it every year", "three envoys"):
+        assert "WG1-I1" in fatou.inner_text(f"{message(text)} .message-board")
