@@ -5,8 +5,7 @@ Facilitators and organisers only; the protocol is docs/realtime.md.
 
 from __future__ import annotations
 
-from ..extensions import socketio
-from ..realtime import Reply, event_handler, person_room
+from ..realtime import Reply, SocketEvents, event_handler, person_room
 from . import facilitation, moderation, serialisers, service
 from .payloads import Mute, OnMessage, OnPerson, OnReport
 from .sockets import (
@@ -18,8 +17,10 @@ from .sockets import (
     queue_reply,
 )
 
+events = SocketEvents()  # registered by eventhub.rooms.register
 
-@socketio.on("hide")
+
+@events.on("hide")
 @event_handler(OnMessage)
 def hide(p: OnMessage) -> Reply:
     me, room = moderator_in(p.room)
@@ -40,7 +41,7 @@ def hide(p: OnMessage) -> Reply:
     )
 
 
-@socketio.on("unhide")
+@events.on("unhide")
 @event_handler(OnMessage)
 def unhide(p: OnMessage) -> Reply:
     me, room = moderator_in(p.room)
@@ -63,7 +64,7 @@ def unhide(p: OnMessage) -> Reply:
     )
 
 
-@socketio.on("mute")
+@events.on("mute")
 @event_handler(Mute)
 def mute(p: Mute) -> Reply:
     me, room = moderator_in(p.room)
@@ -80,7 +81,7 @@ def mute(p: Mute) -> Reply:
     )
 
 
-@socketio.on("unmute")
+@events.on("unmute")
 @event_handler(OnPerson)
 def unmute(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
@@ -97,7 +98,7 @@ def unmute(p: OnPerson) -> Reply:
     )
 
 
-@socketio.on("remove")
+@events.on("remove")
 @event_handler(OnPerson)
 def remove(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
@@ -118,7 +119,7 @@ def remove(p: OnPerson) -> Reply:
     )
 
 
-@socketio.on("readmit")
+@events.on("readmit")
 @event_handler(OnPerson)
 def readmit(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
@@ -135,7 +136,7 @@ def readmit(p: OnPerson) -> Reply:
     )
 
 
-@socketio.on("dismiss_report")
+@events.on("dismiss_report")
 @event_handler(OnReport)
 def dismiss_report(p: OnReport) -> Reply:
     me, room = moderator_in(p.room)

@@ -22,11 +22,10 @@ from ..programme.roles import shown_roles
 from ..programme.service import group_by_key, session_by_key
 from ..realtime import check_rate
 from ..web import requires
-from . import calls, moderation, posting, serialisers, service
+from . import calls, hooks, moderation, posting, serialisers, service
 from .models import Room
 
 bp = Blueprint("rooms", __name__)
-blueprints = [bp]
 # "Join the call" on the programme's rows and the event home (templates/rooms/_call.html).
 bp.add_app_template_global(calls.call_for, "call_for")
 
@@ -97,6 +96,7 @@ def _page(room: Room, back: str, here: str):
         roles=shown_roles(room.event_id, room.working_group_id, {m.author_id for m in messages}),
         zone_source=zone_source(room.event),
         call=call,
+        fed=hooks.message_links(messages) if room.working_group else {},
         by_id={m.id: m for m in messages},
         more=more,
         until=until,
