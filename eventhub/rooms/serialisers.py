@@ -13,8 +13,8 @@ from ..markup import render_light
 from ..programme.models import GuidingQuestion, Role
 from ..programme.roles import shown_roles
 from ..types import utcnow
-from . import facilitation, moderation, presence
-from .models import Hand, Message, MessageReport, Room
+from . import facilitation, moderation, polls, presence
+from .models import Hand, Message, MessageReport, Poll, Room
 from .posting import Posted
 from .service import is_moderator, muted_until, questions
 
@@ -139,10 +139,30 @@ def room_state(room: Room, viewer: Person) -> dict:
             "muted_until": iso(muted_until(room, viewer)),
         },
     }
+    shown = polls.shown_polls(room)
+    mine = polls.choices_of(viewer, shown)
+    data["polls"] = [{**poll(p), "yours": mine.get(p.id)} for p in shown]
     if moderator:
         data["reports"] = [report(r) for r in moderation.open_reports(room)]
         data["sanctions"] = sanctions(room)
     return data
+
+
+def poll(p: Poll) -> dict:
+    """A poll with its counts: how many chose each option, never who."""
+    counts, voters = polls.results(p)
+    return {
+        "id": p.id,
+        "room": p.room_id,
+        "question": p.question,
+        "kind": p.kind.value,
+        "options": list(p.options),
+        "counts": counts,
+        "voters": voters,
+        "open": p.is_open,
+        "opened_at": iso(p.opened_at),
+        "closed_at": iso(p.closed_at),
+    }
 
 
 def sanctions(room: Room) -> dict:

@@ -6,6 +6,7 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { Outbox, newClientId } from "./room-outbox.js";
 import { setUpControls } from "./room-controls.js";
 import { setUpCapture } from "./room-capture.js";
+import { setUpPolls } from "./room-polls.js";
 import { boardLine, button, clock, el, fill, hiddenNote, messageElement, readStrings } from "./room-render.js";
 
 const root = document.getElementById("room");
@@ -93,6 +94,7 @@ function start(root) {
     }
     state.removed = false;
     applyRoom(ack.room);
+    poller.apply(ack.room.polls);
     addMessages(ack.messages, false);
     cover(ack.until);
     let { more, until } = ack;
@@ -146,7 +148,10 @@ function start(root) {
     noteItem(item);
     boardItems([item]);
   });
-  const boardItems = (items) => capturer.boardItems(items);
+  const boardItems = (items) => {
+    capturer.boardItems(items);
+    poller.boardItems(items);
+  };
 
   // Messages -----------------------------------------------------------------------------------
 
@@ -216,14 +221,31 @@ function start(root) {
     const after = [...list.children].find((node) => Number(node.dataset.seq) > m.seq);
     list.insertBefore(li, after || null);
     state.seen.set(m.seq, li);
-    if (live && (!m.author || m.author.id !== me)) {
-      announce(fill(strings.newMessage, { name: m.author ? m.author.name : strings.formerParticipant, text: m.body.slice(0, 200) }));
-    }
+    if (live && (!m.author || m.author.id !== me)) announceMessage(m);
   }
 
   function cover(until) {
     if (typeof until === "number" && until > state.watermark) state.watermark = until;
     while (state.seen.has(state.watermark + 1)) state.watermark += 1;
+  }
+
+  // New messages are read out one by one while they come slowly; a burst is summed up in one
+  // line ("New messages: 5"), so a screen reader is not flooded in a lively discussion.
+  const heard = [];
+  let heardTimer = null;
+  function announceMessage(m) {
+    heard.push(m);
+    if (heardTimer) return;
+    heardTimer = setTimeout(() => {
+      heardTimer = null;
+      const batch = heard.splice(0);
+      if (batch.length === 1) {
+        const [one] = batch;
+        announce(fill(strings.newMessage, { name: one.author ? one.author.name : strings.formerParticipant, text: one.body.slice(0, 200) }));
+      } else if (batch.length > 1) {
+        announce(fill(strings.newMessagesCount, { count: batch.length }));
+      }
+    }, 1500);
   }
 
   function announce(text) {
@@ -399,7 +421,8 @@ function start(root) {
   function showError(ack) {
     if (ack && ack.ok === false && ack.message) {
       const note = $("room-muted");
-      note.textContent = ack.message;
+      const problems = (ack.problems || []).filter((p) => p !== ack.message);
+      note.textContent = problems.length ? `${ack.message} ${problems.join(" ")}` : ack.message;
       note.hidden = false;
       clearTimeout(showError.timer);
       if (ack.error !== "muted" && ack.error !== "removed") showError.timer = setTimeout(() => (note.hidden = true), 8000);
@@ -410,6 +433,7 @@ function start(root) {
   const controls = setUpControls({ $, roomId, me, strings, state, socket, call, showError, announce, compose, join });
   const { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport } = controls;
   const capturer = setUpCapture({ $, strings, call, groupId, announce: notify });
+  const poller = setUpPolls({ $, roomId, strings, state, socket, call, showError, notify, announce });
 
   // A short confirmation she sees (and a screen reader hears, once: the note is a status).
   function notify(text) {

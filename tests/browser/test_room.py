@@ -250,3 +250,54 @@ def test_a_live_message_captured_in_the_room_reaches_another_members_board(brows
     fatou.wait_for_selector(CONNECTED)
     for text in ("standing contact", "report on it every year", "three envoys"):
         assert "WG1-I1" in fatou.inner_text(f"{message(text)} .message-board")
+
+
+def test_a_poll_opened_answered_by_two_and_closed_shows_the_counts_to_both(
+    browser, server, people, make_person, add_member, db
+):
+    facilitator, participant = people
+    other = make_person("ines@example.org", name="Ines", display_name="Ines", language="en")
+    add_member(other, _event(db), "participant", _group(db))
+    live = server()
+    leila = enter_room(browser, live, participant, viewport=PHONE)
+    ines = enter_room(browser, live, other, viewport=PHONE)
+    fatou = enter_room(browser, live, facilitator)
+
+    fatou.fill("#room-poll-question", "What comes first?")
+    fatou.fill("#room-poll-options", "Funding\nProtection\nTraining")
+    fatou.click("#room-poll-form button[type=submit]")
+    for page in (leila, ines):
+        page.wait_for_selector("#room-poll-mark:has-text('●')")  # the Poll tab says it is open
+        page.click("#room-tabs [data-panel=room-panel-poll]")
+        page.wait_for_selector("#room-poll legend:has-text('What comes first?')")
+    leila.check("#room-poll .poll-option:has-text('Protection') input")
+    leila.click("#room-poll-answer")
+    leila.wait_for_selector("#room-notice:has-text('Your answer is counted.')")
+    ines.check("#room-poll .poll-option:has-text('Protection') input")
+    ines.click("#room-poll-answer")
+    ines.wait_for_selector("#room-poll .poll-state:has-text('Answers: 2')")
+    # Ines changes her mind while it is open.
+    ines.check("#room-poll .poll-option:has-text('Training') input")
+    ines.click("#room-poll-answer")
+    fatou.wait_for_selector(
+        "#room-poll .poll-option:has-text('Training') .poll-count:has-text('1')"
+    )
+
+    fatou.click("#room-poll-close")
+    for page in (leila, ines, fatou):
+        page.wait_for_selector("#room-poll .poll-state:has-text('Closed')")
+        counts = page.locator("#room-poll .poll-count").all_inner_texts()
+        assert counts == ["0", "1", "1"]
+        assert page.locator("#room-poll input:not([disabled])").count() == 0
+        assert "Leila" not in page.inner_text("#room-poll")  # counts, never names
+    screenshot(leila, "room-poll-phone")
+
+
+def _event(db):
+    from eventhub.programme.models import Event
+
+    return db.session.scalar(db.select(Event))
+
+
+def _group(db):
+    return _event(db).working_groups[0]
