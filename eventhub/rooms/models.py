@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
@@ -46,6 +47,8 @@ class Room(db.Model):
     )
     # The facilitator's countdown, visible to all; None when no timer runs.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The speaking queue puts those not yet heard in this session before the others.
+    first_time_first: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     event: Mapped[Event] = relationship()
     working_group: Mapped[WorkingGroup | None] = relationship()

@@ -97,3 +97,7 @@ class AnswerPoll(OnPoll):
     choices: Annotated[
         list[Annotated[int, Field(ge=0, lt=polls.MAX_OPTIONS)]], Field(max_length=10)
     ]
+
+
+class QueueOrder(InRoom):
+    first_time_first: bool

@@ -13,7 +13,7 @@ from ..markup import render_light
 from ..programme.models import GuidingQuestion, Role
 from ..programme.roles import shown_roles
 from ..types import utcnow
-from . import facilitation, moderation, polls, presence
+from . import facilitation, moderation, polls, presence, voices
 from .models import Hand, Message, MessageReport, Poll, Room
 from .posting import Posted
 from .service import is_moderator, muted_until, questions
@@ -96,6 +96,20 @@ def queue(room: Room) -> dict:
         "room": room.id,
         "queue": [hand(h) for h in facilitation.queue(room)],
         "floor": person(room.floor_person),
+        "first_time_first": room.first_time_first,
+    }
+
+
+def unheard(data: voices.Unheard) -> dict:
+    """For facilitators only: how many have spoken in this session, and who has not."""
+    return {
+        "since": iso(data.since),
+        "spoken": data.spoken,
+        "total": data.total,
+        "groups": [
+            {"region": region, "network": network, "people": [person(p) for p in people]}
+            for region, network, people in data.groups
+        ],
     }
 
 
@@ -130,6 +144,7 @@ def room_state(room: Room, viewer: Person) -> dict:
         "questions": [question(item) for item in questions(room)],
         "queue": q["queue"],
         "floor": q["floor"],
+        "first_time_first": room.first_time_first,
         "timer": {"ends_at": timer(room)["ends_at"], "now": iso(utcnow())},
         "presence": presence.people(room.id),
         "you": {

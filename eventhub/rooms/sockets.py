@@ -22,7 +22,7 @@ from ..realtime import (
     socket_person_id,
 )
 from ..types import utcnow
-from . import facilitation, moderation, posting, presence, removals, serialisers, service
+from . import facilitation, moderation, posting, presence, removals, serialisers, service, voices
 from .models import Room
 from .payloads import (
     GiveFloor,
@@ -30,6 +30,7 @@ from .payloads import (
     InRoom,
     Join,
     LowerHand,
+    QueueOrder,
     Report,
     Send,
     SetQuestion,
@@ -282,3 +283,20 @@ def stop_timer(p: InRoom) -> Reply:
     _person, room = moderator_in(p.room)
     facilitation.stop_timer(room)
     return Reply().broadcast("timer", serialisers.timer(room), to=channel(room.id))
+
+
+@events.on("queue_order")
+@event_handler(QueueOrder)
+def queue_order(p: QueueOrder) -> Reply:
+    _person, room = moderator_in(p.room)
+    facilitation.set_first_time_first(room, p.first_time_first)
+    return queue_reply(room)
+
+
+@events.on("not_heard")
+@event_handler(InRoom)
+def not_heard(p: InRoom) -> Reply:
+    """Facilitators only: who has not yet spoken in this session (never broadcast)."""
+    person, room = moderator_in(p.room)
+    check_rate(f"room-action:{room.id}:{person.id}", service.action_rate())
+    return Reply(ack=serialisers.unheard(voices.unheard(room)))

@@ -64,7 +64,7 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
     state.questions.clear();
     for (const q of room.questions) state.questions.set(q.id, q);
     showQuestion(room.current_question, false);
-    showQueue(room.queue, room.floor);
+    showQueue(room.queue, room.floor, room.first_time_first);
     showTimer(room.timer);
     showPresence(room.presence);
     showMuted(room.you.muted_until);
@@ -99,7 +99,8 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
   }
   socket.on("question", ({ room, question }) => room === roomId && showQuestion(question, true));
 
-  function showQueue(queue, floor) {
+  function showQueue(queue, floor, firstTimeFirst) {
+    if (firstTime && firstTimeFirst !== undefined) firstTime.checked = firstTimeFirst;
     state.queue = queue;
     state.floor = floor;
     const ol = $("room-queue");
@@ -123,7 +124,7 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
     const count = $("room-queue-count");
     if (count) count.textContent = queue.length ? String(queue.length) : "";
   }
-  socket.on("queue", ({ room, queue, floor }) => room === roomId && showQueue(queue, floor));
+  socket.on("queue", ({ room, queue, floor, first_time_first }) => room === roomId && showQueue(queue, floor, first_time_first));
   $("room-hand").addEventListener("click", () => {
     const raised = state.queue.some((hand) => hand.id === me);
     call(raised ? "lower_hand" : "raise_hand", { room: roomId }).then(showError);
@@ -240,5 +241,30 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
   $("room-timer-stop")?.addEventListener("click", () => call("stop_timer", { room: roomId }).then(showError));
   $("room-clear-queue")?.addEventListener("click", () => call("clear_queue", { room: roomId }).then(showError));
 
-  return { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport };
+  // Who has not yet spoken (facilitators only; never sent to anyone else).
+  const firstTime = $("room-first-time");
+  firstTime?.addEventListener("change", () => call("queue_order", { room: roomId, first_time_first: firstTime.checked }).then(showError));
+  let unheardTimer = null;
+  async function refreshUnheard() {
+    clearTimeout(unheardTimer);
+    unheardTimer = null;
+    if (!$("room-unheard") || !state.moderator) return;
+    const ack = await call("not_heard", { room: roomId });
+    if (!ack.ok) return;
+    $("room-unheard-summary").textContent = fill(strings.unheardSummary, { spoken: ack.spoken, total: ack.total });
+    const parts = ack.groups.map((group) => {
+      const title = [group.region, group.network].filter(Boolean).join(" · ") || strings.noNetwork;
+      return el("div", { class: "room-unheard-group" },
+        el("h4", { text: title }),
+        el("ul", { class: "room-unheard-people" }, ...group.people.map((p) => el("li", {}, el("bdi", { text: p.name })))));
+    });
+    $("room-unheard").replaceChildren(...(parts.length ? parts : [el("p", { class: "quiet", text: strings.everyoneHeard })]));
+  }
+  $("room-unheard-refresh")?.addEventListener("click", refreshUnheard);
+  // After messages arrive, at most one refresh every 15 seconds.
+  function unheardSoon() {
+    if (state.moderator && $("room-unheard") && !unheardTimer) unheardTimer = setTimeout(refreshUnheard, 15000);
+  }
+
+  return { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport, refreshUnheard, unheardSoon };
 }

@@ -111,6 +111,7 @@ export function setUpPolls({ $, roomId, strings, state, socket, call, showError,
       if (!ack.ok) return showError(ack);
       form.reset();
       showOptions();
+      $("room-poll-new").open = false;
       receive(ack.poll, "room-poll-heading");
     });
   }

@@ -95,6 +95,7 @@ function start(root) {
     state.removed = false;
     applyRoom(ack.room);
     poller.apply(ack.room.polls);
+    controls.refreshUnheard();
     addMessages(ack.messages, false);
     cover(ack.until);
     let { more, until } = ack;
@@ -279,6 +280,7 @@ function start(root) {
     if (m.room !== roomId) return;
     addMessages([m], true);
     cover();
+    controls.unheardSoon();
   });
 
   socket.on("hidden", ({ room, seq }) => {

@@ -67,6 +67,9 @@ def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, pe
     fatou.wait_for_selector(CONNECTED)
     assert fatou.is_visible("#facilitate-heading")
     assert not leila.is_visible("#facilitate-heading")
+    # Only the facilitator sees who has not spoken yet.
+    fatou.wait_for_selector("#room-unheard li:has-text('Leila')")
+    assert leila.locator("#room-unheard").count() == 0
 
     # Leila writes with the keyboard only (Ctrl+Enter sends); Fatou sees it without reloading.
     leila.focus("#room-body")
@@ -263,6 +266,7 @@ def test_a_poll_opened_answered_by_two_and_closed_shows_the_counts_to_both(
     ines = enter_room(browser, live, other, viewport=PHONE)
     fatou = enter_room(browser, live, facilitator)
 
+    fatou.click("#room-poll-new summary")
     fatou.fill("#room-poll-question", "What comes first?")
     fatou.fill("#room-poll-options", "Funding\nProtection\nTraining")
     fatou.click("#room-poll-form button[type=submit]")
