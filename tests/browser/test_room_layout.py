@@ -150,3 +150,55 @@ def test_new_messages_wait_behind_a_marker_while_she_reads_further_up(browser, s
     assert reader.is_hidden("#room-new-marker")
     assert in_first_screen(reader, "#messages li.message:last-child .message-body")
     assert reader.evaluate("document.activeElement.id") == "room-body"
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_room_and_board_have_no_serious_accessibility_violations(
+    browser, server, busy_room, db, language
+):
+    amina, fatou, *_ = busy_room
+    for person in (amina, fatou):
+        person.language = language
+    db.session.commit()
+    live = server()
+    found = {}
+    # The facilitator on a wide screen: every panel beside the discussion, a poll open.
+    page = browser(viewport=WIDE)
+    sign_in(page, live.url, amina.email)
+    page.goto(f"{live.url}/e/test-event/groups/wg1/room")
+    page.wait_for_selector(CONNECTED)
+    page.click("#room-poll-new summary")
+    page.fill("#room-poll-question", "What comes first?")
+    page.fill("#room-poll-options", "Funding\nProtection")
+    page.click("#room-poll-form button[type=submit]")
+    page.wait_for_selector("#room-poll legend")
+    page.click("#room-question-box summary")
+    found["room, facilitator, wide"] = serious_violations(page)
+    page.click("#messages li.message:last-child button.link >> nth=1")  # Add to the board
+    page.wait_for_selector("#room-capture-dialog[open]")
+    found["capture dialog"] = serious_violations(page)
+    page.goto(f"{live.url}/e/test-event/groups/wg1/board")
+    found["board, wide"] = serious_violations(page)
+    # A participant on a phone, each panel open in turn.
+    phone = browser(viewport=PHONE)
+    sign_in(phone, live.url, fatou.email)
+    phone.goto(f"{live.url}/e/test-event/groups/wg1/room")
+    phone.wait_for_selector(CONNECTED)
+    for panel in ("room-panel-people", "room-panel-queue", "room-panel-poll"):
+        phone.click(f"#room-tabs [data-panel={panel}]")
+        found[f"room, phone, {panel}"] = serious_violations(phone)
+    phone.goto(f"{live.url}/e/test-event/groups/wg1/board")
+    found["board, phone"] = serious_violations(phone)
+    assert {where: v for where, v in found.items() if v} == {}
