@@ -208,8 +208,11 @@ function start(root) {
       if (m.hidden !== known.classList.contains("is-hidden")) {
         const fresh = messageElement(m, ctx);
         addActions(fresh);
+        const buttons = [...known.querySelectorAll(".message-actions button")];
+        const focused = buttons.indexOf(document.activeElement);
         known.replaceWith(fresh);
         state.seen.set(m.seq, fresh);
+        if (focused >= 0) fresh.querySelectorAll(".message-actions button")[focused]?.focus();
       }
       return;
     }
@@ -273,7 +276,10 @@ function start(root) {
     if (state.moderator) {
       buttons.push(button(hidden ? strings.unhide : strings.hide, () => call(hidden ? "unhide" : "hide", { room: roomId, message: id }).then(showError), describe));
     }
+    // Focus stays on the action she used (Hide becomes Show again in the same place).
+    const focused = [...actions.children].indexOf(document.activeElement);
     actions.replaceChildren(...buttons);
+    if (focused >= 0) buttons[Math.min(focused, buttons.length - 1)].focus();
   }
 
   socket.on("message", (m) => {

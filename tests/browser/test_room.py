@@ -97,6 +97,8 @@ def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, pe
     fatou.click(f"{message('regret writing')} button:has-text('Hide')")
     leila.wait_for_selector(message("regret writing"), state="detached")
     fatou.wait_for_selector(f"{message('regret writing')}.is-hidden .message-hidden-note")
+    # Her focus stays where she acted: Hide became Show again, in the same place.
+    fatou.wait_for_function("document.activeElement.textContent === 'Show again'")
     assert leila.is_visible(message("long-term funding"))
     screenshot(leila, "room-participant-phone")
     screenshot(fatou, "room-facilitator")
