@@ -470,14 +470,15 @@ function start(root) {
     const tab = tabs.find((t) => t.dataset.panel === "room-question-box");
     if (tab) tab.setAttribute("aria-expanded", event.target.open ? "true" : "false");
   });
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+  function closePanel() {
     const open = tabs.find((t) => t.getAttribute("aria-expanded") === "true");
     if (open) {
       openPanel(open.dataset.panel);
       open.focus();
     }
-  });
+  }
+  document.addEventListener("keydown", (event) => event.key === "Escape" && closePanel());
+  $("room-panel-close").addEventListener("click", closePanel);
 
   fit();
   showOutbox();

@@ -124,6 +124,10 @@ def test_the_first_screen_has_what_she_needs_in_the_next_minute(
         assert page.is_visible("#room-panel-queue")
         page.keyboard.press("Escape")
         assert not page.is_visible("#room-panel-queue")
+        assert page.evaluate("document.activeElement.dataset.panel") == "room-panel-queue"
+        page.click("#room-tabs [data-panel=room-panel-people]")
+        page.click("#room-panel-close")  # a visible way out too, one tap
+        assert not page.is_visible("#room-panel-people")
     else:
         assert page.is_visible("#room-panel-queue") and page.is_visible("#room-panel-people")
 
