@@ -19,7 +19,8 @@ from ..permissions import may
 from ..programme.models import Session, WorkingGroup
 from ..programme.service import JoinLink, join_link_state
 from ..types import utcnow
-from .models import Room, RoomRemoval
+from .models import Room
+from .service import removal
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,6 @@ def group_call(group: WorkingGroup, person=None, now: datetime | None = None) ->
 
 
 def _removed_from_group_room(person, group_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(RoomRemoval.id)
-            .join(Room, Room.id == RoomRemoval.room_id)
-            .where(Room.working_group_id == group_id, RoomRemoval.person_id == person.id)
-        )
-        is not None
-    )
+    """Removed from the group's room (and not let back in): the room's own rule, service.removal."""
+    room = db.session.scalar(select(Room).where(Room.working_group_id == group_id))
+    return room is not None and removal(room, person) is not None
