@@ -28,35 +28,14 @@ def open_poll(
     room: Room, person: Person, question: str, kind: str, options: Iterable[str] = ()
 ) -> Poll:
     """Open a poll; refuses a second open one in the same room (close the first)."""
-    problems: list[str] = []
-    question = (question or "").strip()
-    if not question:
-        problems.append(_("Write the poll's question."))
-    elif len(question) > MAX_QUESTION:
-        problems.append(_("The question can have at most %(max)d characters.", max=MAX_QUESTION))
+    question, problems = _checked_question(question)
     try:
         kind = PollKind(kind)
     except ValueError:
         problems.append(_("A poll is single choice, several choices or a scale from 1 to 5."))
         kind = None
-    cleaned = [o.strip() for o in options if o and o.strip()]
-    if kind == PollKind.SCALE:
-        if cleaned:
-            problems.append(_("A scale from 1 to 5 takes no options."))
-        cleaned = list(SCALE)
-    elif kind is not None:
-        if not MIN_OPTIONS <= len(cleaned) <= MAX_OPTIONS:
-            problems.append(
-                _(
-                    "Give between %(min)d and %(max)d options.",
-                    min=MIN_OPTIONS,
-                    max=MAX_OPTIONS,
-                )
-            )
-        if any(len(o) > MAX_OPTION for o in cleaned):
-            problems.append(_("An option can have at most %(max)d characters.", max=MAX_OPTION))
-        if len({o.casefold() for o in cleaned}) != len(cleaned):
-            problems.append(_("Two options are the same."))
+    cleaned, option_problems = _checked_options(kind, options)
+    problems += option_problems
     if problems:
         message = problems[0] if len(problems) == 1 else _("The poll was not opened.")
         raise Invalid(message, problems=problems)
@@ -66,6 +45,34 @@ def open_poll(
     db.session.add(poll)
     db.session.flush()
     return poll
+
+
+def _checked_question(question: str) -> tuple[str, list[str]]:
+    question = (question or "").strip()
+    if not question:
+        return question, [_("Write the poll's question.")]
+    if len(question) > MAX_QUESTION:
+        return question, [_("The question can have at most %(max)d characters.", max=MAX_QUESTION)]
+    return question, []
+
+
+def _checked_options(kind: PollKind | None, options: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The options as stored (a scale's are 1 to 5), and what is wrong with those given."""
+    cleaned = [o.strip() for o in options if o and o.strip()]
+    if kind is None:
+        return cleaned, []
+    if kind == PollKind.SCALE:
+        return list(SCALE), [_("A scale from 1 to 5 takes no options.")] if cleaned else []
+    problems = []
+    if not MIN_OPTIONS <= len(cleaned) <= MAX_OPTIONS:
+        problems.append(
+            _("Give between %(min)d and %(max)d options.", min=MIN_OPTIONS, max=MAX_OPTIONS)
+        )
+    if any(len(o) > MAX_OPTION for o in cleaned):
+        problems.append(_("An option can have at most %(max)d characters.", max=MAX_OPTION))
+    if len({o.casefold() for o in cleaned}) != len(cleaned):
+        problems.append(_("Two options are the same."))
+    return cleaned, problems
 
 
 def open_poll_of(room: Room) -> Poll | None:

@@ -17,9 +17,9 @@ from ..errors import DomainError
 from ..extensions import db, socketio
 from ..i18n import zone_source
 from ..markup import render_light
-from ..programme.models import Session, WorkingGroup
+from ..programme.models import WorkingGroup
 from ..programme.roles import shown_roles
-from ..programme.service import group_by_key, session_by_key
+from ..programme.service import group_by_key
 from ..realtime import check_rate
 from ..web import requires
 from . import calls, hooks, moderation, posting, serialisers, service
@@ -57,14 +57,6 @@ def room_ids(group: WorkingGroup, slug: str, key: str):
         board=url_for("board.board", slug=slug, key=key),
         page=url_for("rooms.room", slug=slug, key=key),
     )
-
-
-@bp.route("/e/<slug>/sessions/<key>/qa", methods=["GET", "POST"])
-@requires("session.enter_qa", session_by_key)
-def qa(session: Session, slug: str, key: str):
-    room = service.room_for_session(session)
-    back = url_for("programme.session", slug=slug, key=key)
-    return _page(room, back, url_for("rooms.qa", slug=slug, key=key))
 
 
 def _page(room: Room, back: str, here: str):

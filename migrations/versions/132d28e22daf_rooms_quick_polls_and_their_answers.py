@@ -1,19 +1,18 @@
 """Rooms: quick polls and their answers; a queue that can put first-time speakers first
 
 Revision ID: 132d28e22daf
-Revises: c8dd56b8cb5a
+Revises: 45cb78f9ab2d
 Create Date: 2026-11-27 18:16:23.793684
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-import eventhub.types
 
 
 # revision identifiers, used by Alembic.
 revision = '132d28e22daf'
-down_revision = 'c8dd56b8cb5a'
+down_revision = '45cb78f9ab2d'
 branch_labels = None
 depends_on = None
 
@@ -31,8 +30,8 @@ def upgrade():
     sa.Column('kind', sa.Enum('single', 'multiple', 'scale', name='pollkind', native_enum=False, length=20), nullable=False),
     sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('opened_by_id', sa.Integer(), nullable=True),
-    sa.Column('opened_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['opened_by_id'], ['person.id'], name=op.f('fk_poll_opened_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_poll_room_id_room'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_poll'))
@@ -45,7 +44,7 @@ def upgrade():
     sa.Column('poll_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('choices', sa.JSON(), nullable=False),
-    sa.Column('answered_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_poll_answer_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_poll_answer_poll_id_poll'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_answer')),
