@@ -87,6 +87,9 @@ def error_ack(error: DomainError) -> dict:
     ack = {"ok": False, "error": code, "message": error.message}
     if error.problems:
         ack["problems"] = error.problems
+    elif code == "invalid":
+        # Every `invalid` ack lists its problems (docs/realtime.md): one, when there is one.
+        ack["problems"] = [error.message]
     ack.update(getattr(error, "details", None) or {})
     return ack
 

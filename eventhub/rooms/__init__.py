@@ -6,8 +6,9 @@ Other domains add to a room page through `hooks` (the board: which items a messa
 
 def register(app) -> None:
     """The room pages and the room's socket events (discussion, facilitation, moderation)."""
-    from . import models, moderation_sockets, sockets, views  # noqa: F401
+    from . import models, moderation_sockets, poll_sockets, sockets, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     sockets.events.register()
     moderation_sockets.events.register()
+    poll_sockets.events.register()

@@ -11,6 +11,7 @@ from ..accounts.models import Person
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..types import utcnow
+from . import voices
 from .models import Hand, Room
 from .service import may_enter, questions, removal
 
@@ -27,11 +28,22 @@ def set_question(room: Room, question_id: int | None) -> None:
 
 
 def queue(room: Room) -> list[Hand]:
-    return list(
+    """Hands in the order they were raised; when the facilitator asks for it, those not yet
+    heard in this session first (each part still in the order raised)."""
+    hands = list(
         db.session.scalars(
             select(Hand).where(Hand.room_id == room.id).order_by(Hand.raised_at, Hand.id)
         )
     )
+    if room.first_time_first and len(hands) > 1:
+        spoke = voices.speakers(room, voices.session_start(room))
+        hands.sort(key=lambda h: h.person_id in spoke)  # stable: keeps the raised order
+    return hands
+
+
+def set_first_time_first(room: Room, on: bool) -> None:
+    room.first_time_first = on
+    db.session.flush()
 
 
 def raise_hand(room: Room, person: Person) -> None:

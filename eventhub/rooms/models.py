@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
@@ -46,6 +47,8 @@ class Room(db.Model):
     )
     # The facilitator's countdown, visible to all; None when no timer runs.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The speaking queue puts those not yet heard in this session before the others.
+    first_time_first: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     event: Mapped[Event] = relationship()
     working_group: Mapped[WorkingGroup | None] = relationship()
@@ -164,3 +167,55 @@ class MessageReport(db.Model):
 
     message: Mapped[Message] = relationship()
     reporter: Mapped[Person | None] = relationship(foreign_keys=[reporter_id])
+
+
+class PollKind(enum.StrEnum):
+    SINGLE = "single"  # one option
+    MULTIPLE = "multiple"  # one or more options
+    SCALE = "scale"  # one value from 1 to 5
+
+
+class Poll(db.Model):
+    """A facilitator's quick poll in a room: answered once per person, changeable until closed.
+
+    Only counts ever leave the server; who chose what stays here (Chatham House or not).
+    """
+
+    __tablename__ = "poll"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[PollKind] = mapped_column(
+        Enum(PollKind, values_callable=lambda c: [m.value for m in c], native_enum=False, length=20)
+    )
+    # The options' texts in order; answers refer to them by position (for a scale, "1".."5").
+    options: Mapped[list[str]] = mapped_column(JSON)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    room: Mapped[Room] = relationship()
+    opened_by: Mapped[Person | None] = relationship()
+    answers: Mapped[list[PollAnswer]] = relationship(
+        back_populates="poll", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PollAnswer(db.Model):
+    """One person's answer to a poll: the positions of the options she chose."""
+
+    __tablename__ = "poll_answer"
+    __table_args__ = (UniqueConstraint("poll_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    choices: Mapped[list[int]] = mapped_column(JSON)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    poll: Mapped[Poll] = relationship(back_populates="answers")

@@ -6,7 +6,7 @@ Facilitators and organisers only; the protocol is docs/realtime.md.
 from __future__ import annotations
 
 from ..realtime import Reply, SocketEvents, event_handler, person_room
-from . import facilitation, moderation, present, service
+from . import facilitation, moderation, serialisers, service
 from .payloads import Mute, OnMessage, OnPerson, OnReport
 from .sockets import (
     channel,
@@ -33,7 +33,9 @@ def hide(p: OnMessage) -> Reply:
         )
         .broadcast(
             "moderation",
-            moderation_notice(room, "hide", me, message=present.message(message, moderator=True)),
+            moderation_notice(
+                room, "hide", me, message=serialisers.messages(room, [message], moderator=True)[0]
+            ),
             to=moderators_channel(room.id),
         )
     )
@@ -48,11 +50,15 @@ def unhide(p: OnMessage) -> Reply:
     return (
         Reply()
         .broadcast(
-            "unhidden", {"room": room.id, "message": present.message(message)}, to=channel(room.id)
+            "unhidden",
+            {"room": room.id, "message": serialisers.messages(room, [message])[0]},
+            to=channel(room.id),
         )
         .broadcast(
             "moderation",
-            moderation_notice(room, "unhide", me, message=present.message(message, moderator=True)),
+            moderation_notice(
+                room, "unhide", me, message=serialisers.messages(room, [message], moderator=True)[0]
+            ),
             to=moderators_channel(room.id),
         )
     )
@@ -63,13 +69,13 @@ def unhide(p: OnMessage) -> Reply:
 def mute(p: Mute) -> Reply:
     me, room = moderator_in(p.room)
     who = facilitation.person_in_event(room, p.person)
-    until = present.iso(moderation.mute(room, who, p.minutes, me))
+    until = serialisers.iso(moderation.mute(room, who, p.minutes, me))
     return (
         Reply(ack={"until": until})
         .broadcast("muted", {"room": room.id, "until": until}, to=person_room(who.id))
         .broadcast(
             "moderation",
-            moderation_notice(room, "mute", me, person=present.person(who), until=until),
+            moderation_notice(room, "mute", me, person=serialisers.person(who), until=until),
             to=moderators_channel(room.id),
         )
     )
@@ -86,7 +92,7 @@ def unmute(p: OnPerson) -> Reply:
         .broadcast("muted", {"room": room.id, "until": None}, to=person_room(who.id))
         .broadcast(
             "moderation",
-            moderation_notice(room, "unmute", me, person=present.person(who)),
+            moderation_notice(room, "unmute", me, person=serialisers.person(who)),
             to=moderators_channel(room.id),
         )
     )
@@ -107,7 +113,7 @@ def remove(p: OnPerson) -> Reply:
         .broadcast("removed", {"room": room_id}, to=person_room(person_id))
         .broadcast(
             "moderation",
-            moderation_notice(room, "remove", me, person=present.person(who)),
+            moderation_notice(room, "remove", me, person=serialisers.person(who)),
             to=moderators_channel(room_id),
         )
     )
@@ -124,7 +130,7 @@ def readmit(p: OnPerson) -> Reply:
         .broadcast("readmitted", {"room": room.id}, to=person_room(who.id))
         .broadcast(
             "moderation",
-            moderation_notice(room, "readmit", me, person=present.person(who)),
+            moderation_notice(room, "readmit", me, person=serialisers.person(who)),
             to=moderators_channel(room.id),
         )
     )

@@ -5,12 +5,12 @@ Unknown fields are refused and nothing is coerced (eventhub.realtime.Payload), s
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
 from ..realtime import Payload
-from . import moderation, service
+from . import moderation, polls, service
 
 RoomId = Annotated[int, Field(ge=1)]
 ObjectId = Annotated[int, Field(ge=1)]
@@ -78,3 +78,26 @@ class Mute(OnPerson):
 
 class OnReport(InRoom):
     report: ObjectId
+
+
+class OpenPoll(InRoom):
+    question: Annotated[str, StringConstraints(max_length=polls.MAX_QUESTION * 2)]
+    kind: Literal["single", "multiple", "scale"]
+    options: Annotated[
+        list[Annotated[str, StringConstraints(max_length=polls.MAX_OPTION * 2)]],
+        Field(max_length=polls.MAX_OPTIONS),
+    ] = []
+
+
+class OnPoll(InRoom):
+    poll: ObjectId
+
+
+class AnswerPoll(OnPoll):
+    choices: Annotated[
+        list[Annotated[int, Field(ge=0, lt=polls.MAX_OPTIONS)]], Field(max_length=10)
+    ]
+
+
+class QueueOrder(InRoom):
+    first_time_first: bool

@@ -23,6 +23,7 @@ from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import room_access
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
+from ..programme.roles import shown_role
 from ..types import utcnow
 from .models import Message, Room, RoomMute, RoomRemoval
 from .service import MAX_BODY, Muted, check_entry, mute_in_force
@@ -44,6 +45,7 @@ class Posted:
     seq: int
     author_id: int
     author_name: str
+    author_role: Role | None
     body: str
     question_id: int | None
     reply_to_id: int | None
@@ -137,8 +139,9 @@ def post_message(
     me = rows[0]
     if not me.active:
         raise NotAllowed(_("Please sign in again."))
+    grants = [Grant(row.role, row.grant_group_id) for row in rows if row.role is not None]
     enter, runs = room_access(
-        [Grant(row.role, row.grant_group_id) for row in rows if row.role is not None],
+        grants,
         group_id=me.working_group_id,
         plenary=me.session_kind in PLENARY_KINDS,
     )
@@ -148,6 +151,7 @@ def post_message(
         removed=enter and not runs and me.removal_id is not None,
     )
     author_name = Person.public_name_of(me.display_name, me.name, me.email)
+    author_role = shown_role(grants, me.working_group_id)
     if me.resend_id is not None:
         return Posted(
             room_id=room_id,
@@ -155,6 +159,7 @@ def post_message(
             seq=me.resend_seq,
             author_id=author_id,
             author_name=author_name,
+            author_role=author_role,
             body=me.resend_body,
             question_id=me.resend_question_id,
             reply_to_id=me.resend_reply_to_id,
@@ -206,6 +211,7 @@ def post_message(
         seq=seq,
         author_id=author_id,
         author_name=author_name,
+        author_role=author_role,
         body=body,
         question_id=question_id,
         reply_to_id=reply_to_id,

@@ -22,7 +22,7 @@ from ..realtime import (
     socket_person_id,
 )
 from ..types import utcnow
-from . import facilitation, moderation, posting, presence, present, removals, service
+from . import facilitation, moderation, posting, presence, removals, serialisers, service, voices
 from .models import Room
 from .payloads import (
     GiveFloor,
@@ -30,6 +30,7 @@ from .payloads import (
     InRoom,
     Join,
     LowerHand,
+    QueueOrder,
     Report,
     Send,
     SetQuestion,
@@ -78,8 +79,8 @@ def moderation_notice(room: Room, action: str, by: Person, **extra) -> dict:
     return {
         "room": room.id,
         "action": action,
-        "by": present.person(by),
-        "at": present.iso(utcnow()),
+        "by": serialisers.person(by),
+        "at": serialisers.iso(utcnow()),
         **extra,
     }
 
@@ -105,8 +106,8 @@ def join(p: Join) -> Reply:
     else:
         messages, more, until = service.messages_after(room, p.after, moderator)
     ack = {
-        "room": present.room_state(room, person),
-        "messages": [present.message(m, moderator=moderator) for m in messages],
+        "room": serialisers.room_state(room, person),
+        "messages": serialisers.messages(room, messages, moderator=moderator),
         "more": more,
         "last_seq": last_seq,
         "until": until,
@@ -171,7 +172,7 @@ def send(p: Send) -> Reply:
     )
     reply = Reply(ack={"seq": message.seq, "id": message.id, "duplicate": message.duplicate})
     if not message.duplicate:
-        reply.broadcast("message", present.posted(message), to=channel(p.room))
+        reply.broadcast("message", serialisers.posted(message), to=channel(p.room))
     return reply
 
 
@@ -187,7 +188,7 @@ def history(p: History) -> Reply:
         messages, more, until = service.messages_after(room, p.after, moderator, p.limit)
     return Reply(
         ack={
-            "messages": [present.message(m, moderator=moderator) for m in messages],
+            "messages": serialisers.messages(room, messages, moderator=moderator),
             "more": more,
             "until": until,
         }
@@ -202,7 +203,9 @@ def report(p: Report) -> Reply:
     check_rate(f"room-report:{room.id}:{person.id}", service.report_rate())
     item = moderation.report(message, person, p.reason)
     return Reply(ack={"report": item.id}).broadcast(
-        "report", {"room": room.id, "report": present.report(item)}, to=moderators_channel(room.id)
+        "report",
+        {"room": room.id, "report": serialisers.report(item)},
+        to=moderators_channel(room.id),
     )
 
 
@@ -210,7 +213,7 @@ def report(p: Report) -> Reply:
 
 
 def queue_reply(room: Room, ack: dict | None = None) -> Reply:
-    data = present.queue(room)
+    data = serialisers.queue(room)
     return Reply(ack=ack or {}).broadcast("queue", data, to=channel(room.id))
 
 
@@ -220,7 +223,7 @@ def raise_hand(p: InRoom) -> Reply:
     person, room = member_in(p.room)
     check_rate(f"room-action:{room.id}:{person.id}", service.action_rate())
     facilitation.raise_hand(room, person)
-    data = present.queue(room)
+    data = serialisers.queue(room)
     return Reply(ack={"queue": data["queue"]}).broadcast("queue", data, to=channel(room.id))
 
 
@@ -234,7 +237,7 @@ def lower_hand(p: LowerHand) -> Reply:
         service.require_moderator(person, room)
         whose = facilitation.person_in_event(room, p.person)
     facilitation.lower_hand(room, whose)
-    data = present.queue(room)
+    data = serialisers.queue(room)
     return Reply(ack={"queue": data["queue"]}).broadcast("queue", data, to=channel(room.id))
 
 
@@ -243,7 +246,7 @@ def lower_hand(p: LowerHand) -> Reply:
 def set_question(p: SetQuestion) -> Reply:
     _person, room = moderator_in(p.room)
     facilitation.set_question(room, p.question)
-    data = {"room": room.id, "question": present.question(room.current_question)}
+    data = {"room": room.id, "question": serialisers.question(room.current_question)}
     return Reply().broadcast("question", data, to=channel(room.id))
 
 
@@ -269,8 +272,8 @@ def clear_queue(p: InRoom) -> Reply:
 def start_timer(p: StartTimer) -> Reply:
     _person, room = moderator_in(p.room)
     ends_at = facilitation.start_timer(room, p.seconds)
-    return Reply(ack={"ends_at": present.iso(ends_at)}).broadcast(
-        "timer", present.timer(room), to=channel(room.id)
+    return Reply(ack={"ends_at": serialisers.iso(ends_at)}).broadcast(
+        "timer", serialisers.timer(room), to=channel(room.id)
     )
 
 
@@ -279,4 +282,21 @@ def start_timer(p: StartTimer) -> Reply:
 def stop_timer(p: InRoom) -> Reply:
     _person, room = moderator_in(p.room)
     facilitation.stop_timer(room)
-    return Reply().broadcast("timer", present.timer(room), to=channel(room.id))
+    return Reply().broadcast("timer", serialisers.timer(room), to=channel(room.id))
+
+
+@events.on("queue_order")
+@event_handler(QueueOrder)
+def queue_order(p: QueueOrder) -> Reply:
+    _person, room = moderator_in(p.room)
+    facilitation.set_first_time_first(room, p.first_time_first)
+    return queue_reply(room)
+
+
+@events.on("not_heard")
+@event_handler(InRoom)
+def not_heard(p: InRoom) -> Reply:
+    """Facilitators only: who has not yet spoken in this session (never broadcast)."""
+    person, room = moderator_in(p.room)
+    check_rate(f"room-action:{room.id}:{person.id}", service.action_rate())
+    return Reply(ack=serialisers.unheard(voices.unheard(room)))

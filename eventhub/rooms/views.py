@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..errors import DomainError
 from ..extensions import db, socketio
+from ..i18n import zone_source
 from ..markup import render_light
 from ..programme.models import WorkingGroup
+from ..programme.roles import shown_roles
 from ..programme.service import group_by_key
 from ..realtime import check_rate
 from ..web import requires
-from . import hooks, moderation, posting, present, service
+from . import calls, hooks, moderation, posting, serialisers, service
 from .models import Room
 
 bp = Blueprint("rooms", __name__)
+# "Join the call" on the programme's rows and the event home (templates/rooms/_call.html).
+bp.add_app_template_global(calls.call_for, "call_for")
 
 
 @bp.app_template_filter("light")
@@ -40,6 +44,21 @@ def room(group: WorkingGroup, slug: str, key: str):
     return _page(room, back, url_for("rooms.room", slug=slug, key=key))
 
 
+@bp.route("/e/<slug>/groups/<key>/room.json")
+@requires("group.enter_room", group_by_key)
+def room_ids(group: WorkingGroup, slug: str, key: str):
+    """For other clients: the ids the socket events take, from the event's slug and the
+    group's key (docs/realtime.md, "Finding a room")."""
+    room = service.room_for_group(group)
+    return jsonify(
+        event=group.event.slug,
+        group={"id": group.id, "key": group.key, "title": group.title},
+        room={"id": room.id, "kind": room.kind.value},
+        board=url_for("board.board", slug=slug, key=key),
+        page=url_for("rooms.room", slug=slug, key=key),
+    )
+
+
 def _page(room: Room, back: str, here: str):
     person = current_user._get_current_object()
     if request.method == "POST":
@@ -50,6 +69,10 @@ def _page(room: Room, back: str, here: str):
     # stored in between is fetched again (and shown once) rather than skipped.
     until = service.current_last_seq(room)
     messages, more = ([], False) if removed else service.recent_messages(room, moderator)
+    call = None
+    if not removed:
+        call = calls.group_call(room.working_group) if room.working_group else None
+        call = call or (calls.call_for(room.session) if room.session else None)
     return render_template(
         "rooms/room.html",
         room=room,
@@ -62,6 +85,9 @@ def _page(room: Room, back: str, here: str):
         removed=removed,
         muted_until=service.muted_until(room, person),
         messages=messages,
+        roles=shown_roles(room.event_id, room.working_group_id, {m.author_id for m in messages}),
+        zone_source=zone_source(room.event),
+        call=call,
         fed=hooks.message_links(messages) if room.working_group else {},
         by_id={m.id: m for m in messages},
         more=more,
@@ -95,7 +121,7 @@ def _post(room: Room, here: str):
     # can see the message (after_request's commit then has nothing left to do).
     db.session.commit()
     if not message.duplicate:
-        socketio.emit("message", present.posted(message), to=f"room:{room.id}")
+        socketio.emit("message", serialisers.posted(message), to=f"room:{room.id}")
     flash(_("Your message is posted."), "success")
     return redirect(f"{here}#message-{message.id}")
 

@@ -64,7 +64,7 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
     state.questions.clear();
     for (const q of room.questions) state.questions.set(q.id, q);
     showQuestion(room.current_question, false);
-    showQueue(room.queue, room.floor);
+    showQueue(room.queue, room.floor, room.first_time_first);
     showTimer(room.timer);
     showPresence(room.presence);
     showMuted(room.you.muted_until);
@@ -84,6 +84,7 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
     p.dataset.question = question ? question.id : "";
     if (question) p.textContent = question.text;
     else p.replaceChildren(el("span", { class: "quiet", text: strings.noQuestion }));
+    $("current-question-number").textContent = question ? fill(strings.question, { number: question.position }) : "";
     for (const li of document.querySelectorAll("#room-questions li")) {
       const current = question && Number(li.dataset.question) === question.id;
       li.classList.toggle("is-current", Boolean(current));
@@ -98,7 +99,8 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
   }
   socket.on("question", ({ room, question }) => room === roomId && showQuestion(question, true));
 
-  function showQueue(queue, floor) {
+  function showQueue(queue, floor, firstTimeFirst) {
+    if (firstTime && firstTimeFirst !== undefined) firstTime.checked = firstTimeFirst;
     state.queue = queue;
     state.floor = floor;
     const ol = $("room-queue");
@@ -114,12 +116,15 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
       floorLine.append(floor.id === me ? strings.youHaveFloor : fill(strings.floor, { name: floor.name }));
       if (state.moderator) floorLine.append(" ", button(strings.takeFloorBack, () => call("give_floor", { room: roomId, person: null }).then(showError)));
     }
-    const raised = queue.some((hand) => hand.id === me);
+    const place = queue.findIndex((hand) => hand.id === me) + 1;
     const hand = $("room-hand");
-    hand.textContent = raised ? strings.lowerHand : strings.raiseHand;
-    hand.setAttribute("aria-pressed", raised ? "true" : "false");
+    $("room-hand-text").textContent = place ? strings.lowerHand : strings.raiseHand;
+    hand.setAttribute("aria-pressed", place ? "true" : "false");
+    $("room-hand-place").textContent = place ? fill(strings.handPlace, { place }) : "";
+    const count = $("room-queue-count");
+    if (count) count.textContent = queue.length ? String(queue.length) : "";
   }
-  socket.on("queue", ({ room, queue, floor }) => room === roomId && showQueue(queue, floor));
+  socket.on("queue", ({ room, queue, floor, first_time_first }) => room === roomId && showQueue(queue, floor, first_time_first));
   $("room-hand").addEventListener("click", () => {
     const raised = state.queue.some((hand) => hand.id === me);
     call(raised ? "lower_hand" : "raise_hand", { room: roomId }).then(showError);
@@ -236,5 +241,30 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
   $("room-timer-stop")?.addEventListener("click", () => call("stop_timer", { room: roomId }).then(showError));
   $("room-clear-queue")?.addEventListener("click", () => call("clear_queue", { room: roomId }).then(showError));
 
-  return { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport };
+  // Who has not yet spoken (facilitators only; never sent to anyone else).
+  const firstTime = $("room-first-time");
+  firstTime?.addEventListener("change", () => call("queue_order", { room: roomId, first_time_first: firstTime.checked }).then(showError));
+  let unheardTimer = null;
+  async function refreshUnheard() {
+    clearTimeout(unheardTimer);
+    unheardTimer = null;
+    if (!$("room-unheard") || !state.moderator) return;
+    const ack = await call("not_heard", { room: roomId });
+    if (!ack.ok) return;
+    $("room-unheard-summary").textContent = fill(strings.unheardSummary, { spoken: ack.spoken, total: ack.total });
+    const parts = ack.groups.map((group) => {
+      const title = [group.region, group.network].filter(Boolean).join(" · ") || strings.noNetwork;
+      return el("div", { class: "room-unheard-group" },
+        el("h4", { text: title }),
+        el("ul", { class: "room-unheard-people" }, ...group.people.map((p) => el("li", {}, el("bdi", { text: p.name })))));
+    });
+    $("room-unheard").replaceChildren(...(parts.length ? parts : [el("p", { class: "quiet", text: strings.everyoneHeard })]));
+  }
+  $("room-unheard-refresh")?.addEventListener("click", refreshUnheard);
+  // After messages arrive, at most one refresh every 15 seconds.
+  function unheardSoon() {
+    if (state.moderator && $("room-unheard") && !unheardTimer) unheardTimer = setTimeout(refreshUnheard, 15000);
+  }
+
+  return { applyRoom, showRemoved, refreshSanctions, updateReportsEmpty, openReport, refreshUnheard, unheardSoon };
 }

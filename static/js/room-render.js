@@ -12,11 +12,31 @@ export function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
 }
 
-const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-  hour: "numeric",
-  minute: "2-digit",
-});
+// Her zone, by the rule every page uses: her profile's, else her device's, else the event's.
+// The page says which it knows (data-zone-source); "event" means the device never told us, so
+// the device's own zone, which this script knows, comes first.
+function chosenZone() {
+  const root = document.getElementById("room");
+  const source = root ? root.dataset.zoneSource : null;
+  if (root && (source === "profile" || source === "browser") && root.dataset.zone) return root.dataset.zone;
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || (root && root.dataset.zone) || undefined;
+  } catch {
+    return (root && root.dataset.zone) || undefined;
+  }
+}
 
+function formatter() {
+  const options = { hour: "numeric", minute: "2-digit" };
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { ...options, timeZone: chosenZone() });
+  } catch {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options);
+  }
+}
+const timeFormat = formatter();
+
+// Every message time on the page goes through here, live or loaded.
 export function clock(iso) {
   return iso ? timeFormat.format(new Date(iso)) : "";
 }
@@ -36,11 +56,28 @@ function el(tag, attrs = {}, ...children) {
 
 export { el };
 
+export function roleMark(role, strings) {
+  const label = role ? strings[`role-${role}`] : null;
+  return label ? el("span", { class: `role-mark role-${role}`, text: label }) : null;
+}
+
+// The board items a message fed, as links ("Fed board item WG1-R3"); null when none.
+export function boardLine(items, ctx) {
+  if (!items || !items.length) return null;
+  const line = el("p", { class: "message-board" });
+  for (const item of items) {
+    line.append(el("a", { href: `${ctx.boardUrl}/items/${item.id}`, "data-item": item.id, text: fill(ctx.strings.fed, { reference: item.reference }) }));
+  }
+  return line;
+}
+
 // The html field is sanitized by the server (nh3); it is the only HTML we ever insert.
 export function messageElement(m, ctx) {
   const { strings, questions, authorOf } = ctx;
-  const meta = el("p", { class: "message-meta" });
-  meta.append(el("span", { class: "message-author", text: m.author ? m.author.name : strings.formerParticipant }), " ");
+  const meta = el("p", { class: "message-meta", id: `message-meta-${m.id}` });
+  meta.append(el("bdi", { class: "message-author", text: m.author ? m.author.name : strings.formerParticipant }), " ");
+  const mark = roleMark(m.author && m.author.role, strings);
+  if (mark) meta.append(mark, " ");
   meta.append(el("time", { datetime: m.created_at, text: clock(m.created_at) }));
   const question = m.question ? questions.get(m.question) : null;
   if (question) {
@@ -61,6 +98,9 @@ export function messageElement(m, ctx) {
   }, meta);
   if (m.hidden) item.append(hiddenNote(m, strings));
   item.append(body);
+  const fed = boardLine(ctx.fed ? ctx.fed.get(m.id) : null, ctx);
+  if (fed) item.append(fed);
+  item.append(el("p", { class: "message-actions" }));
   return item;
 }
 

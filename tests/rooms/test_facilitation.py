@@ -45,7 +45,12 @@ def test_speaking_queue_raise_lower_give_floor_and_clear(room, joined):
     assert state["floor"] == {"id": par.id, "name": "Pia"} and state["queue"] == []
     emit(ps, "raise_hand", {"room": room.id})
     assert emit(fs, "clear_queue", {"room": room.id})["ok"]
-    assert received(ps, "queue")[-1][1] == {"room": room.id, "queue": [], "floor": None}
+    assert received(ps, "queue")[-1][1] == {
+        "room": room.id,
+        "queue": [],
+        "floor": None,
+        "first_time_first": False,
+    }
 
 
 def test_facilitator_can_lower_someone_elses_hand_but_a_participant_cannot(

@@ -40,7 +40,11 @@ def test_message_is_broadcast_to_everyone_in_the_room_with_its_seq(room, member,
     ack = send(sa, room, "Hello **all**, see https://example.org")
     assert ack == {"ok": True, "seq": 1, "id": ack["id"], "duplicate": False}
     [(_, message)] = received(sb, "message")
-    assert message["seq"] == 1 and message["author"] == {"id": a.id, "name": a.public_name}
+    assert message["seq"] == 1 and message["author"] == {
+        "id": a.id,
+        "name": a.public_name,
+        "role": None,
+    }
     assert "<strong>all</strong>" in message["html"]
     assert message["hidden"] is False and message["question"] is None
     assert received(sa, "message")[0][1] == message  # the sender sees it too
@@ -242,3 +246,39 @@ def test_observer_of_the_event_cannot_write_in_a_qa_room(qa_room, member):
     _o, os_ = member("observer")
     ack = emit(os_, "send", {"room": qa_room.id, "body": "hello", "client_id": "o1"})
     assert ack["ok"] is False and ack["error"] == "forbidden"
+
+
+def test_messages_carry_their_authors_role_live_and_in_history(room, member, group, make_event):
+    fac, fs = member("facilitator", group)
+    rap, rs = member("rapporteur", group)
+    org, os_ = member("organiser")
+    par, ps = member("participant", group)
+    for sock in (fs, rs, os_, ps):
+        emit(sock, "join", {"room": room.id})
+    received(ps)
+    for sock, text in ((fs, "from the chair"), (rs, "noted"), (os_, "welcome"), (ps, "hello")):
+        assert send(sock, room, text)["ok"] is True
+    live = {m["body"]: m["author"]["role"] for _, m in received(ps, "message")}
+    assert live == {
+        "from the chair": "facilitator",
+        "noted": "rapporteur",
+        "welcome": "organiser",
+        "hello": None,
+    }
+    history = emit(ps, "history", {"room": room.id, "after": 0})
+    assert {m["body"]: m["author"]["role"] for m in history["messages"]} == live
+
+
+def test_a_facilitator_of_another_group_carries_no_mark_here(
+    room, member, group, other_group, add_member, db
+):
+    elsewhere, es = member("facilitator", other_group)
+    add_member(elsewhere, group.event, "participant", group)
+    db.session.commit()
+    _par, ps = member("participant", group)
+    emit(es, "join", {"room": room.id})
+    emit(ps, "join", {"room": room.id})
+    received(ps)
+    assert send(es, room, "from elsewhere")["ok"] is True
+    [(_, message)] = received(ps, "message")
+    assert message["author"]["role"] is None

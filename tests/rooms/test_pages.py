@@ -116,3 +116,16 @@ def test_room_page_is_right_to_left_in_arabic(event, group, room, member):
     _p, client = member("participant", group, connect=False, language="ar")
     html = client.get(url(event, group)).get_data(as_text=True)
     assert 'dir="rtl"' in html
+
+
+def test_members_learn_room_and_group_ids_from_slug_and_key(db, room, group, event, member, client):
+    _person, member_client = member("participant", group, connect=False)
+    response = member_client.get(f"/e/{event.slug}/groups/{group.key}/room.json")
+    assert response.status_code == 200 and response.is_json
+    data = response.get_json()
+    assert data["room"] == {"id": room.id, "kind": "working-group"}
+    assert data["group"]["id"] == group.id and data["group"]["key"] == group.key
+    assert data["event"] == event.slug
+    _other, other_client = member("participant", None, connect=False)
+    assert other_client.get(f"/e/{event.slug}/groups/{group.key}/room.json").status_code == 403
+    assert client.get(f"/e/{event.slug}/groups/{group.key}/room.json").status_code == 302

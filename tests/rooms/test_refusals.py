@@ -240,3 +240,19 @@ def test_socket_events_are_refused_once_the_session_cookie_expires(
         ack = emit(ps, event, data)
         assert ack["ok"] is False and ack["message"] == "Please sign in again."
     assert nothing_stored(db)
+
+
+def test_every_invalid_ack_lists_its_problems(db, room, other_group, joined):
+    """The error table's promise, for the refusals that have one reason only."""
+    _fac, _fs, _par, ps = joined
+    foreign_question = other_group.guiding_questions[0].id
+    for payload in (
+        {"room": room.id, "body": "  ", "client_id": "e"},
+        {"room": room.id, "body": "hi", "client_id": "q", "question": foreign_question},
+        {"room": room.id, "body": "hi", "client_id": "r", "reply_to": 10_000},
+    ):
+        ack = emit(ps, "send", payload)
+        assert ack["error"] == "invalid" and ack["problems"] == [ack["message"]], ack
+    ack = emit(ps, "send", "not an object")
+    assert ack["error"] == "invalid" and ack["problems"] == [ack["message"]]
+    assert nothing_stored(db)

@@ -1,4 +1,5 @@
-"""Rooms and messages as the plain data sent to clients (docs/realtime.md, "Objects").
+"""Serialisers: rooms, messages, hands and reports as the plain data sent to clients
+(docs/realtime.md, "Objects"). Who is online is presence.py.
 
 Only public names ever leave: never an e-mail address, whatever the event's attribution rule.
 """
@@ -9,10 +10,11 @@ from datetime import datetime
 
 from ..accounts.models import Person
 from ..markup import render_light
-from ..programme.models import GuidingQuestion
+from ..programme.models import GuidingQuestion, Role
+from ..programme.roles import shown_roles
 from ..types import utcnow
-from . import facilitation, moderation, presence
-from .models import Hand, Message, MessageReport, Room
+from . import facilitation, moderation, polls, presence, voices
+from .models import Hand, Message, MessageReport, Poll, Room
 from .posting import Posted
 from .service import is_moderator, muted_until, questions
 
@@ -23,6 +25,11 @@ def iso(instant: datetime | None) -> str | None:
 
 def person(p: Person | None) -> dict | None:
     return {"id": p.id, "name": p.public_name} if p is not None else None
+
+
+def author(author_id: int, name: str, role: Role | None) -> dict:
+    """A message's author: her public name and the role shown beside it (None: participant)."""
+    return {"id": author_id, "name": name, "role": role.value if role is not None else None}
 
 
 def question(q: GuidingQuestion | None) -> dict | None:
@@ -46,18 +53,26 @@ def _message(room_id, id, seq, author, body, question, reply_to, created_at, hid
 
 def posted(p: Posted) -> dict:
     """A message just posted, as `message` presents it (a new message is not hidden)."""
-    author = {"id": p.author_id, "name": p.author_name}
+    by = author(p.author_id, p.author_name, p.author_role)
     return _message(
-        p.room_id, p.id, p.seq, author, p.body, p.question_id, p.reply_to_id, p.created_at, False
+        p.room_id, p.id, p.seq, by, p.body, p.question_id, p.reply_to_id, p.created_at, False
     )
 
 
-def message(m: Message, *, moderator: bool = False) -> dict:
+def messages(room: Room, items: list[Message], *, moderator: bool = False) -> list[dict]:
+    """Several messages of one room, their authors' roles read in one query."""
+    roles = shown_roles(room.event_id, room.working_group_id, {m.author_id for m in items})
+    return [message(m, moderator=moderator, role=roles.get(m.author_id)) for m in items]
+
+
+def message(m: Message, *, moderator: bool = False, role: Role | None = None) -> dict:
+    """One message; `role` is its author's mark (see `messages` for several at once)."""
+    by = author(m.author.id, m.author.public_name, role) if m.author is not None else None
     data = _message(
         m.room_id,
         m.id,
         m.seq,
-        person(m.author),
+        by,
         m.body,
         m.guiding_question_id,
         m.reply_to_id,
@@ -81,6 +96,20 @@ def queue(room: Room) -> dict:
         "room": room.id,
         "queue": [hand(h) for h in facilitation.queue(room)],
         "floor": person(room.floor_person),
+        "first_time_first": room.first_time_first,
+    }
+
+
+def unheard(data: voices.Unheard) -> dict:
+    """For facilitators only: how many have spoken in this session, and who has not."""
+    return {
+        "since": iso(data.since),
+        "spoken": data.spoken,
+        "total": data.total,
+        "groups": [
+            {"region": region, "network": network, "people": [person(p) for p in people]}
+            for region, network, people in data.groups
+        ],
     }
 
 
@@ -115,6 +144,7 @@ def room_state(room: Room, viewer: Person) -> dict:
         "questions": [question(item) for item in questions(room)],
         "queue": q["queue"],
         "floor": q["floor"],
+        "first_time_first": room.first_time_first,
         "timer": {"ends_at": timer(room)["ends_at"], "now": iso(utcnow())},
         "presence": presence.people(room.id),
         "you": {
@@ -124,10 +154,30 @@ def room_state(room: Room, viewer: Person) -> dict:
             "muted_until": iso(muted_until(room, viewer)),
         },
     }
+    shown = polls.shown_polls(room)
+    mine = polls.choices_of(viewer, shown)
+    data["polls"] = [{**poll(p), "yours": mine.get(p.id)} for p in shown]
     if moderator:
         data["reports"] = [report(r) for r in moderation.open_reports(room)]
         data["sanctions"] = sanctions(room)
     return data
+
+
+def poll(p: Poll) -> dict:
+    """A poll with its counts: how many chose each option, never who."""
+    counts, voters = polls.results(p)
+    return {
+        "id": p.id,
+        "room": p.room_id,
+        "question": p.question,
+        "kind": p.kind.value,
+        "options": list(p.options),
+        "counts": counts,
+        "voters": voters,
+        "open": p.is_open,
+        "opened_at": iso(p.opened_at),
+        "closed_at": iso(p.closed_at),
+    }
 
 
 def sanctions(room: Room) -> dict:

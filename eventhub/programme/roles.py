@@ -1,0 +1,45 @@
+"""The role a person is shown with (facilitator, rapporteur, organiser) beside her name.
+
+One rule for every place that marks a name: room messages live and loaded, and anything else
+that wants to say who is speaking with which responsibility. Participants carry no mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Membership, Role
+
+# In a working group, her role there says most; an organiser's mark comes after it.
+SHOWN_ORDER = (Role.FACILITATOR, Role.RAPPORTEUR, Role.ORGANISER)
+
+
+def shown_role(grants, group_id: int | None) -> Role | None:
+    """The mark for one person from her memberships of the event (anything with `role` and
+    `working_group_id`): a role in this working group or an event-wide one; None for none."""
+    roles = {
+        g.role
+        for g in grants
+        if g.working_group_id is None or (group_id is not None and g.working_group_id == group_id)
+    }
+    return next((role for role in SHOWN_ORDER if role in roles), None)
+
+
+def shown_roles(event_id: int, group_id: int | None, person_ids: Iterable[int]) -> dict[int, Role]:
+    """`shown_role` for several people in one query: person id to mark (unmarked ones left out)."""
+    ids = {i for i in person_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.person_id, Membership.role, Membership.working_group_id).where(
+            Membership.event_id == event_id, Membership.person_id.in_(ids)
+        )
+    ).all()
+    grants: dict[int, list] = {}
+    for row in rows:
+        grants.setdefault(row.person_id, []).append(row)
+    marks = {pid: shown_role(rows_of, group_id) for pid, rows_of in grants.items()}
+    return {pid: role for pid, role in marks.items() if role is not None}
