@@ -40,8 +40,10 @@ from .queries import (
     group_room,
     is_frozen,
     kind_label,
+    kind_name,
     may_see_names,
     state_label,
+    state_name,
 )
 from .rules import (
     TRANSITIONS,
@@ -83,6 +85,7 @@ __all__ = [
     "item_reference",
     "items_for_messages",
     "kind_label",
+    "kind_name",
     "may",
     "may_see_names",
     "merge_item",
@@ -90,6 +93,7 @@ __all__ = [
     "reorder",
     "set_frozen",
     "state_label",
+    "state_name",
     "withdraw_endorsement",
 ]
 

@@ -71,7 +71,7 @@ def _sections(group: WorkingGroup, items: list[BoardItem], view: str) -> list[Se
         ]
         sections.append(Section("a-none", _("No audience")))
     elif view == "state":
-        sections = [Section(f"s-{s}", service.state_label(s).capitalize()) for s in ItemState]
+        sections = [Section(f"s-{s}", service.state_name(s)) for s in ItemState]
     else:
         sections = [Section("open", _("Items")), Section("closed", _("Merged and withdrawn"))]
     by_key = {s.key: s for s in sections}
@@ -114,6 +114,8 @@ def item_context(group: WorkingGroup, items: list[BoardItem]) -> dict:
         "transitions": service.TRANSITIONS,
         "state_label": service.state_label,
         "kind_label": service.kind_label,
+        "state_name": service.state_name,
+        "kind_name": service.kind_name,
         "max_text": MAX_TEXT,
     }
 

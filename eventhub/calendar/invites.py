@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..errors import Invalid
 from ..extensions import db
-from ..i18n import fmt_datetime, fmt_zone, valid_zone
+from ..i18n import fmt_datetime, fmt_end, fmt_zone, valid_zone
 from ..mail import Attachment, mail_configured, send_mail
 from ..permissions import TAKING_PART
 from ..programme.models import Event, Membership, Session, WorkingGroup
@@ -130,7 +130,7 @@ def _body(session: Session, person: Person, url: str) -> str:
         "title": session.title,
         "event": session.event.title,
         "start": fmt_datetime(session.starts_at, zone, "full"),
-        "end": fmt_datetime(session.ends_at, zone, "short"),
+        "end": fmt_end(session.starts_at, session.ends_at, zone),
         "zone": fmt_zone(zone, session.starts_at),
         "url": url,
     }

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import fmt_wall
 from ..types import utcnow
 from .models import Event, Session, SessionKind, WorkingGroup
 
@@ -52,7 +53,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
         return local.astimezone(UTC)
     earlier = local.replace(tzinfo=zone, fold=0)
     later = local.replace(tzinfo=zone, fold=1)
-    shown = local.strftime("%Y-%m-%d %H:%M")
+    shown = fmt_wall(local)
     if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
         raise Invalid(
             _(
