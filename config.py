@@ -76,6 +76,8 @@ class Config:
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "eventhub@localhost")
     DEBUG = False
     TESTING = False
+    # One line per request in the server's log (method, path, status, size, time).
+    REQUEST_LOG = _env_bool("REQUEST_LOG", True)
 
 
 class DevelopmentConfig(Config):
@@ -85,6 +87,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    REQUEST_LOG = False
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

@@ -57,6 +57,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     init_markup(app)
     _register_domains(app, modules)
+
+    from . import assets
+
+    assets.init_app(app)  # fingerprinted, cached, compressed static files
+    assets.init_request_log(app)  # outermost: one line per request, static files included
     return app
 
 

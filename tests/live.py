@@ -91,6 +91,7 @@ class LiveServer:
             EVENTHUB_PORT=str(self.port),
             EVENTHUB_ASYNC_MODE=self.async_mode,
             EVENTHUB_SECRET_KEY=self.secret_key,
+            EVENTHUB_REQUEST_LOG="0",  # one line per request is for real servers, not tests
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
