@@ -20,7 +20,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 RTL_LANGUAGES = frozenset({"ar"})
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية", "es": "Español"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "ar": "العربية",
+    "es": "Español",
+    "ru": "Русский",
+}
 TZ_COOKIE = "eventhub_tz"
 
 

@@ -27,7 +27,7 @@ from eventhub.programme.models import Invitation, Role, Session, SessionKind
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VIENNA = ZoneInfo("Europe/Vienna")
 MANILA = ZoneInfo("Asia/Manila")
-LANGUAGES = ("en", "fr", "ar", "es")
+LANGUAGES = ("en", "fr", "ar", "es", "ru")
 
 # A date of digits and separators (2/6/24, 06.02.2024, 2024-02-06, ٦/٢/٢٠٢٤) and a time with
 # seconds (20:00:00). \d matches every script's digits; bidi marks are dropped before matching.

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from ..i18n import fmt_date, fmt_date_range, fmt_day, fmt_time_range
 from .data import Edition, GroupData, ItemData, QuestionData, ReportData, SessionData
 
-LANGUAGES = ("en", "fr", "ar", "es")
+LANGUAGES = ("en", "fr", "ar", "es", "ru")
 RTL_LANGUAGES = frozenset({"ar"})
 FORMATS = ("html", "pdf", "docx", "md")
 MEDIA_TYPES = {
