@@ -16,6 +16,7 @@ from babel.dates import (
     get_timezone_name,
 )
 from flask import current_app, has_request_context, request, session
+from markupsafe import Markup
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -251,6 +252,12 @@ def same_wall_clock(a: ZoneInfo, b: ZoneInfo, instant: datetime) -> bool:
     return instant.astimezone(a).utcoffset() == instant.astimezone(b).utcoffset()
 
 
+def isolate(text) -> Markup:
+    """User or organiser text inside a sentence of ours, isolated for the bidi algorithm: an
+    English title in an Arabic sentence keeps its punctuation where it belongs."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def init_app(app) -> None:
     @app.context_processor
     def _i18n_context():
@@ -269,6 +276,7 @@ def init_app(app) -> None:
         time=fmt_time,
         day=fmt_day,
         date=fmt_date,
+        bidi=isolate,
         weekday=fmt_weekday,
         date_range=fmt_date_range,
         zone=fmt_zone,
