@@ -16,9 +16,9 @@ from babel.dates import (
     get_timezone_name,
 )
 from flask import current_app, has_request_context, request, session
-from markupsafe import Markup
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 RTL_LANGUAGES = frozenset({"ar"})
 LANGUAGE_NAMES = {
