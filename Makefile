@@ -37,7 +37,7 @@ translations: $(STAMP)
 
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -w 100 -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project EventHub .
-	@for lang in fr ar es; do \
+	@for lang in fr ar es ru; do \
 	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -w 100 -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \
 	  else $(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; fi; \

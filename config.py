@@ -68,7 +68,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
-    LANGUAGES = ("en", "fr", "ar", "es")
+    LANGUAGES = ("en", "fr", "ar", "es", "ru")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -110,6 +110,8 @@ class Config:
     REPORT_PREBUILD = _env_bool("REPORT_PREBUILD", True)
     DEBUG = False
     TESTING = False
+    # One line per request in the server's log (method, path, status, size, time).
+    REQUEST_LOG = _env_bool("REQUEST_LOG", True)
 
 
 class DevelopmentConfig(Config):
@@ -119,6 +121,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    REQUEST_LOG = False
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

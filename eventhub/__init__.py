@@ -87,6 +87,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     realtime.register(app)
     for domain in DOMAINS:
         domain.register(app)
+
+    from . import assets
+
+    assets.init_app(app)  # fingerprinted, cached, compressed static files
+    assets.init_request_log(app)  # outermost: one line per request, static files included
     return app
 
 

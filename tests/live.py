@@ -91,6 +91,7 @@ class LiveServer:
             EVENTHUB_HOST=self.host,
             EVENTHUB_PORT=str(self.port),
             EVENTHUB_SECRET_KEY=self.secret_key,
+            EVENTHUB_REQUEST_LOG="0",  # one line per request is for real servers, not tests
             PYTHONUNBUFFERED="1",
         )
         if self.async_mode is not None:  # None: wsgi.py's default

@@ -1,4 +1,4 @@
-"""The French, Arabic and Spanish catalogues are complete and up to date with the source."""
+"""The French, Arabic, Spanish and Russian catalogues are complete and up to date with the source."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-LANGUAGES = ("fr", "ar", "es")
+LANGUAGES = ("fr", "ar", "es", "ru")
 METHOD_MAP = [("eventhub/**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {
     "_": None,

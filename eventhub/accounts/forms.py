@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from ..errors import Invalid
-from ..i18n import LANGUAGE_NAMES, valid_zone, zone_choices
+from ..i18n import LANGUAGE_NAMES
+from ..zones import resolve
 from . import service
 
 
@@ -69,10 +72,6 @@ def _language_choices():
     ]
 
 
-def _zone_choices():
-    return [("", _l("Detect from my browser"))] + [(zone, zone) for zone in zone_choices()]
-
-
 def _name_field(*, required: bool) -> StringField:
     return StringField(
         _l("Name"),
@@ -122,23 +121,48 @@ class ProfileForm(FlaskForm):
         validate_choice=False,
         validators=[KnownChoice(_l("Choose one of the languages in the list."))],
     )
-    timezone = SelectField(
+    # A city or a country typed (and, with JS, picked from suggestions) rather than a list of
+    # 400 zones in the page; the view shows the zone's name and the validator turns it back.
+    timezone = StringField(
         _l("Time zone"),
-        description=_l("Times in the programme are shown in this time zone."),
-        validate_choice=False,
+        description=_l(
+            "Type your city or country. Times in the programme are shown in this time zone; "
+            "leave it empty to use your device’s."
+        ),
         validators=[
-            KnownChoice(_l("Choose a time zone from the list, or let your browser detect it."))
+            Length(
+                max=100,
+                message=_l("Choose a time zone from the list, or let your browser detect it."),
+            )
         ],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "data-zone-picker": ""},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = _language_choices()
-        self.timezone.choices = _zone_choices()
 
     def validate_timezone(self, field):
-        if field.data and valid_zone(field.data) is None:
-            raise ValidationError(_l("That is not a time zone we know."))
+        """Accepts an IANA name, a zone's name as the list shows it, or a search with one result;
+        the field's data becomes the IANA name."""
+        if not field.data or not field.data.strip():
+            field.data = ""
+            return
+        zone, candidates = resolve(field.data, str(get_locale() or "en"))
+        if zone:
+            field.data = zone
+        elif candidates:
+            raise ValidationError(
+                _(
+                    "Several time zones match “%(text)s”: %(names)s. Type one of them.",
+                    text=field.data.strip(),
+                    names="; ".join(c.label for c in candidates),
+                )
+            )
+        else:
+            raise ValidationError(
+                _l("Choose a time zone from the list, or let your browser detect it.")
+            )
 
 
 def _new_password_fields(label):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_user, logout_user
@@ -20,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from ..errors import Invalid
 from ..extensions import db, limiter
 from ..web import public, redirect_back, signed_in
+from ..zones import option_for, zone_list
 from . import service
 from .forms import LoginForm, PasswordForm, ProfileForm
 
@@ -120,7 +124,8 @@ def _render_profile(person, *, form=None, password_form=None, status=200):
         form.name.data = person.name
         form.display_name.data = person.display_name or ""
         form.language.data = person.language or ""
-        form.timezone.data = person.timezone or ""
+        option = option_for(person.timezone, str(get_locale() or "en"))
+        form.timezone.data = option.label if option else ""
     return render_template(
         "accounts/profile.html",
         form=form,
@@ -153,3 +158,16 @@ def csrf_error(error: CSRFError):
     db.session.rollback()
     message = _("This form expired; please go back, reload the page and try again.")
     return render_template("error.html", message=message, problems=[], status=400), 400
+
+
+@bp.route("/zones/<language>.json")
+@public
+def zones(language: str):
+    """The time-zone picker's list in one language; fetched once, when she starts typing."""
+    if language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = jsonify(zone_list(language))
+    # The names change only with a new Babel or tzdata, which comes with a new deployment.
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response

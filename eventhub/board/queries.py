@@ -112,6 +112,25 @@ def state_label(state: ItemState | str) -> str:
     }[ItemState(state)]
 
 
+def state_name(state: ItemState | str) -> str:
+    """The state on its own, in sentence case: a badge, a heading, a table cell."""
+    return {
+        ItemState.DRAFT: _("Draft"),
+        ItemState.PROPOSED: _("Proposed"),
+        ItemState.AGREED: _("Agreed"),
+        ItemState.MERGED: _("Merged"),
+        ItemState.WITHDRAWN: _("Withdrawn"),
+    }[ItemState(state)]
+
+
+def kind_name(kind: ItemKind | str) -> str:
+    """The kind on its own, in sentence case: a badge."""
+    return {
+        ItemKind.INSIGHT: _("Insight"),
+        ItemKind.RECOMMENDATION: _("Recommendation"),
+    }[ItemKind(kind)]
+
+
 def kind_label(kind: ItemKind | str) -> str:
     return {
         ItemKind.INSIGHT: _("insight"),

@@ -63,7 +63,7 @@ def _sections(group: WorkingGroup, items: list[BoardItem], view: str) -> list[Se
         ]
         sections.append(Section("a-none", _("No audience")))
     elif view == "state":
-        sections = [Section(f"s-{s}", queries.state_label(s).capitalize()) for s in ItemState]
+        sections = [Section(f"s-{s}", queries.state_name(s)) for s in ItemState]
     else:
         sections = [Section("open", _("Items")), Section("closed", _("Merged and withdrawn"))]
     by_key = {s.key: s for s in sections}
@@ -106,6 +106,8 @@ def item_context(group: WorkingGroup, items: list[BoardItem]) -> dict:
         "transitions": rules.TRANSITIONS,
         "state_label": queries.state_label,
         "kind_label": queries.kind_label,
+        "state_name": queries.state_name,
+        "kind_name": queries.kind_name,
         "max_text": MAX_TEXT,
     }
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Invalid
-from ..i18n import fmt_day, fmt_time, fmt_zone, viewer_zone
+from ..i18n import fmt_datetime, fmt_zone, viewer_zone
 from ..web import requires
 from . import editing
 from .editing_forms import ConfirmForm, MoveForm, SessionForm
@@ -71,7 +71,7 @@ def _input(form: SessionForm, event: Event) -> editing.SessionInput:
 
 
 def _when(instant: datetime, zone: ZoneInfo) -> str:
-    return f"{fmt_day(instant, zone)}, {fmt_time(instant, zone)}"
+    return fmt_datetime(instant, zone, "full")
 
 
 def _saved_message(session: Session, change: str) -> str:

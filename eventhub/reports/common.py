@@ -22,9 +22,10 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..i18n import fmt_date, fmt_date_range, fmt_day, fmt_time_range
 from .data import Edition, GroupData, ItemData, QuestionData, ReportData, SessionData
 
-LANGUAGES = ("en", "fr", "ar", "es")
+LANGUAGES = ("en", "fr", "ar", "es", "ru")
 RTL_LANGUAGES = frozenset({"ar"})
 FORMATS = ("html", "pdf", "docx", "md")
 MEDIA_TYPES = {
@@ -88,12 +89,10 @@ class Words:
 
     def period(self) -> str:
         r = self.report
-        if r.starts == r.ends:
-            return self.date(r.starts)
-        return format_interval(r.starts, r.ends, skeleton="yMMMMd", locale=self.language)
+        return fmt_date_range(r.starts, r.ends, locale=self.language, long=True)
 
     def date(self, day: date) -> str:
-        return format_date(day, format="long", locale=self.language)
+        return fmt_date(day, locale=self.language, long=True)
 
     def place(self) -> str:
         """Where the meeting was: its venue and format, else the sessions' places."""
@@ -417,17 +416,10 @@ class Words:
         days: dict[date, list[SessionData]] = {}
         for session in sorted(self.report.sessions, key=lambda s: (s.starts_at, s.key)):
             days.setdefault(session.starts_at.astimezone(self.zone).date(), []).append(session)
-        return [
-            (format_date(day, format="full", locale=self.language), sessions)
-            for day, sessions in days.items()
-        ]
+        return [(fmt_day(day, locale=self.language), sessions) for day, sessions in days.items()]
 
     def session_time(self, session: SessionData) -> str:
-        start = format_time(
-            session.starts_at, format="short", tzinfo=self.zone, locale=self.language
-        )
-        end = format_time(session.ends_at, format="short", tzinfo=self.zone, locale=self.language)
-        return f"{start}–{end}"
+        return fmt_time_range(session.starts_at, session.ends_at, self.zone, locale=self.language)
 
     def session_group(self, session: SessionData) -> GroupData | None:
         return self.report.group(session.working_group_key)

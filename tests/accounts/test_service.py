@@ -36,10 +36,14 @@ def test_second_account_for_an_address_is_refused(make_person, db):
         service.create_person("Amina@Example.org", password="a long enough password")
 
 
-def test_reserved_demo_domains_only_when_asked(db):
+def test_reserved_test_domains_are_addresses_unless_refused(db):
+    # The demo's accounts (demo.eventhub.test) must work in create-user and the invite form.
+    assert service.clean_email("organiser@demo.eventhub.test") == "organiser@demo.eventhub.test"
     with pytest.raises(Invalid):
-        service.clean_email("organiser@demo.eventhub.test")
-    assert service.clean_email("organiser@demo.eventhub.test", reserved_ok=True)
+        service.clean_email("organiser@demo.eventhub.test", reserved_ok=False)
+    for special in ("someone@localhost", "someone@example.invalid", "someone@host.local"):
+        with pytest.raises(Invalid):
+            service.clean_email(special)
 
 
 @pytest.mark.parametrize(

@@ -218,7 +218,7 @@ def test_merged_item_page_links_to_the_survivor_and_names_people_in_a_named_even
     assert "facilitator-shown" in page  # who made each version, in a named event
     assert f"/room#message-{board.messages[0].id}" in page
     page = client.get(url(board, f"/items/{a.id}")).get_data(as_text=True)
-    assert "Endorsed by participant2-shown" in page
+    assert "Endorsed by <bdi>participant2-shown</bdi>" in page
 
 
 def test_room_message_links_to_the_board_item_it_fed(app, db, client, login_as, make_event):

@@ -161,7 +161,7 @@ def test_published_edition_shows_its_version_date_and_hash():
     assert "Draft" in build_markdown(synthetic_report(1, 2), "en")
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ar", "es"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "es", "ru"])
 def test_fixed_text_and_dates_follow_the_chosen_language(app, language):
     report = synthetic_report(2, 4)
     with force_locale(language):
@@ -191,6 +191,18 @@ def test_fixed_text_and_dates_follow_the_chosen_language(app, language):
     heading_1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert [h for h in heading_1 if h in headings] == headings
     assert period in docx_text(build_docx(report, language))
+
+
+def test_a_report_builds_in_russian_in_every_format(app):
+    report = synthetic_report(2, 4)
+    with force_locale("ru"):
+        heading = _("Recommendations by audience")
+    assert heading == "Рекомендации по адресатам"
+    period = format_interval(report.starts, report.ends, skeleton="yMMMMd", locale="ru")
+    for fmt, text in all_formats(report, "ru").items():
+        flat = " ".join(text.split())
+        assert heading in flat, fmt
+        assert " ".join(period.split()) in flat, fmt
 
 
 def test_docx_uses_real_heading_and_list_styles_for_editing():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ...accounts import service as accounts
 from ...accounts.models import Person
 from ...errors import Invalid, NotFound
+from ...i18n import fmt_datetime
 from ...extensions import db
 from ...permissions import forget_memberships
 from ...types import utcnow
@@ -346,6 +347,6 @@ def invitation_mail(invitation: Invitation, link: str) -> tuple[str, str]:
         role=ROLE_LABELS[invitation.role],
         where=scope_label(invitation.working_group),
         link=link,
-        expires=invitation_expires(invitation).strftime("%Y-%m-%d %H:%M"),
+        expires=fmt_datetime(invitation_expires(invitation), UTC),
     )
     return subject, body

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from ...accounts import service as accounts
 from ...errors import DomainError, Invalid
 from ...extensions import db
-from .. import members
+from ...types import utcnow
+from .. import demo, members
 from ..models import Event, Role
 from . import ROLE_LABELS
 
@@ -126,17 +127,23 @@ def _import(path: Path) -> None:
 
 @click.command("demo-setup")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--keep-dates",
+    is_flag=True,
+    help="keep the dates the file gives (by default the demo is placed around today)",
+)
 @with_appcontext
 @_without_request
-def demo_setup(file: Path):
-    """Import the demo programme FILE if it is not there yet, and make one demo account per role."""
+def demo_setup(file: Path, keep_dates: bool):
+    """Import the demo programme FILE if it is not there yet, make one demo account per role, and
+    place the programme around today so that a working-group session is on now."""
     if current_app.config.get("PRODUCTION"):
         raise click.ClickException(
             "demo-setup makes accounts with a published password; it does not run in production."
         )
     slug = _programme_slug(file)
     event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
+    if event is None or keep_dates:  # importing again puts the file's dates back
         _import(file)
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         if event is None:
@@ -153,10 +160,20 @@ def demo_setup(file: Path):
                 members.add_membership(person, event, role, group)
             where = ", ".join(key or "whole event" for key in group_keys)
             rows.append((address, str(ROLE_LABELS[role]), where))
+        on_now = None if keep_dates else demo.place_around(event, utcnow())
+        db.session.flush()
+        if on_now is not None:
+            demo.run_demo_steps(event, on_now)
     except DomainError as error:
         _fail(f"{file}: {error.message}")
     db.session.commit()
     _print_logins(event, rows)
+    if on_now is not None:
+        starts, ends = (t.astimezone(event.zone) for t in (on_now.starts_at, on_now.ends_at))
+        click.echo(
+            f"On now: {on_now.title} ({on_now.key}), {starts:%Y-%m-%d %H:%M}–{ends:%H:%M} "
+            f"{event.timezone}; its room has a discussion under way.\n"
+        )
 
 
 def _print_logins(event: Event, rows) -> None:

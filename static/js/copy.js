@@ -1,5 +1,19 @@
-// Copy buttons for calendar addresses (the profile's subscription box). Without JS the address
+// Copy buttons beside a read-only value (invitation links, calendar addresses). Without JS the value
 // stays a selectable read-only field, and the copy button stays hidden.
+
+let status = null;
+
+function announce(text) {
+  if (!status) {
+    status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.append(status);
+  }
+  status.textContent = "";
+  setTimeout(() => { status.textContent = text; }, 50);
+}
+
 for (const button of document.querySelectorAll("[data-copy]")) {
   button.hidden = false;
   button.addEventListener("click", async () => {
@@ -12,7 +26,9 @@ for (const button of document.querySelectorAll("[data-copy]")) {
       document.execCommand("copy");
     }
     const label = button.textContent;
-    button.textContent = button.dataset.copied || label;
+    const copied = button.dataset.copied || label;
+    button.textContent = copied;
+    announce(copied);
     setTimeout(() => { button.textContent = label; }, 2000);
   });
 }
