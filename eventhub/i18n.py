@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import Locale
 from babel.dates import (
     format_date,
-    format_datetime,
     format_interval,
     format_skeleton,
     format_time,

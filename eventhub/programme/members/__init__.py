@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from ...accounts import service as accounts
 from ...accounts.models import Person
 from ...errors import Invalid, NotFound
-from ...i18n import fmt_datetime
 from ...extensions import db
+from ...i18n import fmt_datetime
 from ...permissions import forget_memberships
 from ...types import utcnow
 from ..models import Event, Invitation, Membership, Role, WorkingGroup
