@@ -60,7 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
-DOMAINS = ("accounts", "programme", "rooms", "board", "reports", "calendar", "api")
+DOMAINS = ("accounts", "programme", "rooms", "board", "bilaterals", "reports", "calendar", "api")
 
 
 def _domain_modules() -> list:

@@ -1,0 +1,1 @@
+"""Bilateral meetings: windows in the programme, requests between participants, bookings."""

@@ -1,0 +1,641 @@
+"""Bilateral operations: ask, counter-propose, accept, decline, cancel; organisers move and cancel.
+
+Plain functions on models; they flush, the edge commits. Accepting is the one operation that
+must hold under concurrency: it locks the request, then both people (in id order), then the
+window, before checking that nobody is busy and a table is free; the unique bookings in
+models.py are the last guard. Notifications are queued here and sent after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Person
+from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..extensions import db
+from ..programme.models import Event, Membership, Network, Session, SessionKind
+from ..programme.service import events_of
+from . import notify, rules
+from .models import (
+    Bilateral,
+    BilateralBlock,
+    BilateralBooking,
+    BilateralPreferences,
+    BilateralSlot,
+    BilateralState,
+    BilateralWindow,
+)
+
+MAX_SLOTS = 3
+MAX_PURPOSE = 1000
+MAX_MESSAGE = 1000
+# Meetings outside the windows (online): their length, and how far ahead they may be.
+OUTSIDE_MINUTES = 30
+OUTSIDE_DAYS = 14
+OPEN = (BilateralState.PENDING, BilateralState.ACCEPTED)
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def bilateral_by_id(slug: str, bilateral_id: int, **_ignored) -> Bilateral:
+    """A bilateral of the event, or NotFound."""
+    found = db.session.scalar(
+        select(Bilateral)
+        .join(Event, Event.id == Bilateral.event_id)
+        .where(Bilateral.id == bilateral_id, Event.slug == slug)
+    )
+    if found is None:
+        raise NotFound(_("There is no such meeting request."))
+    return found
+
+
+def windows(event: Event) -> list[BilateralWindow]:
+    """The event's bilateral windows that are not cancelled, in order."""
+    return list(
+        db.session.scalars(
+            select(BilateralWindow)
+            .join(Session, Session.id == BilateralWindow.session_id)
+            .options(selectinload(BilateralWindow.session))
+            .where(Session.event_id == event.id, Session.cancelled.is_(False))
+            .order_by(Session.starts_at)
+        )
+    )
+
+
+def window_of(session: Session) -> BilateralWindow | None:
+    return db.session.scalar(
+        select(BilateralWindow).where(BilateralWindow.session_id == session.id)
+    )
+
+
+def mine(person: Person, event: Event | None = None) -> list[Bilateral]:
+    """Her bilaterals (asked or asking), the latest first."""
+    query = (
+        select(Bilateral)
+        .options(selectinload(Bilateral.slots), selectinload(Bilateral.event))
+        .where(or_(Bilateral.requester_id == person.id, Bilateral.invitee_id == person.id))
+        .order_by(Bilateral.updated_at.desc())
+    )
+    if event is not None:
+        query = query.where(Bilateral.event_id == event.id)
+    return list(db.session.scalars(query))
+
+
+def network_requests(person: Person, event: Event) -> list[Bilateral]:
+    """Requests to one of her networks that nobody has taken yet and that she could answer."""
+    networks = rules.network_ids(person.id, event.id)
+    if not networks:
+        return []
+    found = db.session.scalars(
+        select(Bilateral).where(
+            Bilateral.event_id == event.id,
+            Bilateral.network_id.in_(networks),
+            Bilateral.invitee_id.is_(None),
+            Bilateral.state == BilateralState.PENDING,
+            Bilateral.requester_id != person.id,
+        )
+    )
+    return [b for b in found if rules.accepts_from(person, b.requester, event)]
+
+
+def awaiting(person: Person, event: Event | None = None) -> list[Bilateral]:
+    """Requests waiting for her answer: asked of her, countered to her, or to her networks."""
+    waiting = [
+        b
+        for b in mine(person, event)
+        if b.state == BilateralState.PENDING and may_answer(person, b)
+    ]
+    events = [event] if event is not None else events_of(person)
+    for each in events:
+        waiting += network_requests(person, each)
+    return sorted(waiting, key=lambda b: b.updated_at)
+
+
+def may_answer(person: Person, bilateral: Bilateral) -> bool:
+    """Whether it is her turn: asked and awaited, or a member of the network asked."""
+    if bilateral.state != BilateralState.PENDING or person.id == bilateral.requester_id:
+        return bilateral.state == BilateralState.PENDING and bilateral.awaiting_id == person.id
+    if bilateral.awaiting_id is not None:
+        return bilateral.awaiting_id == person.id
+    return bilateral.network_id in rules.network_ids(
+        person.id, bilateral.event_id
+    ) and rules.accepts_from(person, bilateral.requester, bilateral.event)
+
+
+def askable_people(event: Event, requester: Person) -> list[Person]:
+    """Who she may ask: those taking part who accept requests from her (blocks stay private)."""
+    people = db.session.scalars(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.event_id == event.id, Person.id != requester.id, Person.active)
+        .distinct()
+    )
+    found = [p for p in people if rules.accepts_from(p, requester, event)]
+    return sorted(found, key=lambda p: p.public_name.casefold())
+
+
+def _network_people(event_id: int, network_id: int, besides: int) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.event_id == event_id,
+                Membership.network_id == network_id,
+                Person.id != besides,
+            )
+            .distinct()
+        )
+    )
+
+
+def askable_networks(event: Event, requester: Person) -> list[Network]:
+    """Networks with at least one member (not her) who would take her request."""
+    return [
+        network
+        for network in event.networks
+        if any(
+            rules.accepts_from(p, requester, event)
+            for p in _network_people(event.id, network.id, requester.id)
+        )
+    ]
+
+
+def network_members(bilateral: Bilateral) -> list[Person]:
+    """The members of the network asked who would take the request (they are told of it)."""
+    people = _network_people(bilateral.event_id, bilateral.network_id, bilateral.requester_id)
+    return [p for p in people if rules.accepts_from(p, bilateral.requester, bilateral.event)]
+
+
+# --- slots ----------------------------------------------------------------------------------
+
+
+def window_slots(
+    window: BilateralWindow, people: list[Person], now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The window's slots still to come, with a table left, when none of `people` is busy."""
+    found = []
+    for starts, ends in window.slots():
+        if starts <= now:
+            continue
+        if window.tables and len(rules.taken_places(window.id, starts)) >= len(window.tables):
+            continue
+        if any(rules.busy(p, starts, ends) for p in people):
+            continue
+        found.append((starts, ends))
+    return found
+
+
+def outside_slots(
+    people: list[Person], now: datetime, event: Event
+) -> list[tuple[datetime, datetime]]:
+    """Online slots outside the windows, within everyone's working hours, over the coming days."""
+    return rules.common_hours(people, now, days=OUTSIDE_DAYS, minutes=OUTSIDE_MINUTES, event=event)
+
+
+def _check_slots(
+    slots: list[tuple[datetime, datetime]],
+    window: BilateralWindow | None,
+    people: list[Person],
+    now: datetime,
+    event: Event,
+) -> list[tuple[datetime, datetime]]:
+    slots = sorted(set(slots))
+    if not 1 <= len(slots) <= MAX_SLOTS:
+        raise Invalid(_("Propose one, two or three times."))
+    if window is not None:
+        allowed = set(window.slots())
+        for slot in slots:
+            if slot not in allowed:
+                raise Invalid(_("Each time must be one of the window's slots."))
+    else:
+        allowed_outside = set(outside_slots(people, now, event))
+        for slot in slots:
+            if slot not in allowed_outside:
+                raise Invalid(
+                    _("Each time must fall within both people's working hours in the coming days.")
+                )
+    for starts, _ends in slots:
+        if starts <= now:
+            raise Invalid(_("Propose times that have not started yet."))
+    return slots
+
+
+def _purpose(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > MAX_PURPOSE:
+        raise Invalid(_("The purpose is too long: at most %(max)d characters.", max=MAX_PURPOSE))
+    return text
+
+
+def _message(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > MAX_MESSAGE:
+        raise Invalid(_("The message is too long: at most %(max)d characters.", max=MAX_MESSAGE))
+    return text
+
+
+def _clean_url(url: str | None) -> str:
+    url = (url or "").strip()
+    if url and (not url.startswith(("https://", "http://")) or len(url) > 1000 or " " in url):
+        raise Invalid(_("The call link must be a web address starting with https://."))
+    return url
+
+
+# --- asking and answering -------------------------------------------------------------------
+
+
+def ask(
+    event: Event,
+    requester: Person,
+    *,
+    slots: list[tuple[datetime, datetime]],
+    now: datetime,
+    invitee: Person | None = None,
+    network: Network | None = None,
+    window: BilateralWindow | None = None,
+    purpose: str = "",
+    call_url: str = "",
+) -> Bilateral:
+    """A new request to a person or a network, with one to three proposed times."""
+    if (invitee is None) == (network is None):
+        raise Invalid(_("Choose a person or a network to ask."))
+    if not rules.takes_part(requester, event):
+        raise NotAllowed(_("Only people taking part in the event can ask for a meeting."))
+    if invitee is not None and not rules.accepts_from(invitee, requester, event):
+        # The same answer for "does not take requests", "not from you" and "blocked you".
+        raise NotAllowed(_("This person is not taking meeting requests from you."))
+    if network is not None and (
+        network.event_id != event.id or network not in askable_networks(event, requester)
+    ):
+        raise NotAllowed(_("Nobody in this network is taking meeting requests from you."))
+    if window is not None and window.session.event_id != event.id:
+        raise Invalid(_("This window is not part of the event."))
+    _check_rate(requester, now)
+    people = [requester] + ([invitee] if invitee else [])
+    slots = _check_slots(slots, window, people, now, event)
+    bilateral = Bilateral(
+        event=event,
+        requester=requester,
+        invitee=invitee,
+        network=network,
+        window=window,
+        purpose=_purpose(purpose),
+        call_url=_clean_url(call_url),
+        state=BilateralState.PENDING,
+        awaiting_id=invitee.id if invitee else None,
+        created_at=now,
+        updated_at=now,
+    )
+    bilateral.slots = [
+        BilateralSlot(round=1, proposed_by_id=requester.id, starts_at=s, ends_at=e)
+        for s, e in slots
+    ]
+    db.session.add(bilateral)
+    db.session.flush()
+    recipients = [invitee] if invitee else network_members(bilateral)
+    notify.queue(notify.REQUESTED, bilateral, recipients)
+    return bilateral
+
+
+def _check_rate(requester: Person, now: datetime) -> None:
+    limit = current_app.config["BILATERAL_REQUESTS_PER_HOUR"]
+    sent = db.session.scalar(
+        select(func.count(Bilateral.id)).where(
+            Bilateral.requester_id == requester.id,
+            Bilateral.created_at > now - timedelta(hours=1),
+        )
+    )
+    if sent >= limit:
+        raise NotAllowed(
+            ngettext(
+                "You have sent %(num)d meeting request in the last hour. "
+                "Please wait a while before asking again.",
+                "You have sent %(num)d meeting requests in the last hour. "
+                "Please wait a while before asking again.",
+                sent,
+            )
+        )
+
+
+def _require_turn(person: Person, bilateral: Bilateral) -> None:
+    if bilateral.state != BilateralState.PENDING:
+        raise Conflict(_("This request has already been answered."))
+    if not may_answer(person, bilateral):
+        raise NotAllowed(_("It is not your turn to answer this request."))
+
+
+def counter_propose(
+    bilateral: Bilateral,
+    person: Person,
+    *,
+    slots: list[tuple[datetime, datetime]],
+    now: datetime,
+    message: str = "",
+) -> Bilateral:
+    """Answer with other times; the other side is then asked to choose."""
+    _require_turn(person, bilateral)
+    if bilateral.invitee_id is None:
+        bilateral.invitee = person  # a network's member takes the request on
+    people = [bilateral.requester, bilateral.invitee]
+    slots = _check_slots(slots, bilateral.window, people, now, bilateral.event)
+    next_round = max((s.round for s in bilateral.slots), default=0) + 1
+    for starts, ends in slots:
+        bilateral.slots.append(
+            BilateralSlot(
+                round=next_round, proposed_by_id=person.id, starts_at=starts, ends_at=ends
+            )
+        )
+    other = bilateral.other_party(person.id)
+    bilateral.awaiting_id = other.id
+    bilateral.message = _message(message)
+    bilateral.updated_at = now
+    db.session.flush()
+    notify.queue(notify.COUNTERED, bilateral, [other])
+    return bilateral
+
+
+def decline(bilateral: Bilateral, person: Person, *, now: datetime, message: str = "") -> Bilateral:
+    """Say no, with an optional message."""
+    _require_turn(person, bilateral)
+    if bilateral.invitee_id is None:
+        bilateral.invitee = person
+    bilateral.state = BilateralState.DECLINED
+    bilateral.awaiting_id = None
+    bilateral.message = _message(message)
+    bilateral.updated_at = now
+    db.session.flush()
+    notify.queue(notify.DECLINED, bilateral, [bilateral.other_party(person.id)])
+    return bilateral
+
+
+def _lock(bilateral_id: int) -> Bilateral:
+    """The request, re-read under a row lock (PostgreSQL; SQLite has one writer anyway)."""
+    locked = db.session.scalar(
+        select(Bilateral)
+        .where(Bilateral.id == bilateral_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None:
+        raise NotFound(_("There is no such meeting request."))
+    return locked
+
+
+def _lock_people(people: list[Person]) -> None:
+    # Always in id order, so two acceptances sharing a person cannot deadlock.
+    db.session.execute(
+        select(Person.id)
+        .where(Person.id.in_([p.id for p in people]))
+        .order_by(Person.id)
+        .with_for_update()
+    ).all()
+
+
+def _book(bilateral: Bilateral, starts: datetime, ends: datetime, place: str | None) -> None:
+    """Claim the two people's time and the table, or raise Conflict (nothing claimed)."""
+    people = [bilateral.requester, bilateral.invitee]
+    _lock_people(people)
+    for person in people:
+        if rules.busy(person, starts, ends, besides=bilateral.id):
+            if person.id == bilateral.invitee_id:
+                raise Conflict(_("The other person is no longer free at that time."))
+            raise Conflict(_("You already have something else at that time."))
+    window = bilateral.window
+    if window is not None and window.tables:
+        db.session.execute(
+            select(BilateralWindow.id).where(BilateralWindow.id == window.id).with_for_update()
+        ).all()
+        taken = rules.taken_places(window.id, starts, besides=bilateral.id)
+        if place is None:
+            place = next((t for t in window.tables if t not in taken), None)
+            if place is None:
+                raise Conflict(_("Every table is taken at that time. Choose another time."))
+        elif place in taken or place not in window.tables:
+            raise Conflict(_("That table is taken at that time."))
+    db.session.execute(
+        BilateralBooking.__table__.delete().where(BilateralBooking.bilateral_id == bilateral.id)
+    )
+    rows = [
+        BilateralBooking(bilateral_id=bilateral.id, person_id=p.id, starts_at=starts, ends_at=ends)
+        for p in people
+    ]
+    if window is not None and window.tables:
+        rows.append(
+            BilateralBooking(
+                bilateral_id=bilateral.id,
+                window_id=window.id,
+                place=place,
+                starts_at=starts,
+                ends_at=ends,
+            )
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(rows)
+    except IntegrityError:
+        raise Conflict(
+            _("Someone else was booked at that time a moment ago. Choose another time.")
+        ) from None
+    bilateral.starts_at, bilateral.ends_at = starts, ends
+    bilateral.place = place or ""
+
+
+def accept(bilateral: Bilateral, person: Person, *, slot_id: int, now: datetime) -> Bilateral:
+    """Take one of the proposed times: the meeting is booked for both, with a table if needed."""
+    bilateral = _lock(bilateral.id)
+    _require_turn(person, bilateral)
+    slot = next((s for s in bilateral.current_slots if s.id == slot_id), None)
+    if slot is None:
+        raise Invalid(_("Choose one of the times proposed."))
+    if slot.starts_at <= now:
+        raise Invalid(_("That time has passed. Propose other times instead."))
+    if bilateral.invitee_id is None:
+        bilateral.invitee = person
+    _book(bilateral, slot.starts_at, slot.ends_at, None)
+    if not (bilateral.window and bilateral.window.tables):
+        bilateral.call_url = bilateral.call_url or (
+            bilateral.window.call_url if bilateral.window else ""
+        )
+    bilateral.state = BilateralState.ACCEPTED
+    bilateral.awaiting_id = None
+    bilateral.message = ""
+    bilateral.sequence += 1
+    bilateral.updated_at = now
+    db.session.flush()
+    notify.queue(notify.ACCEPTED, bilateral, [bilateral.requester, bilateral.invitee])
+    return bilateral
+
+
+def cancel(bilateral: Bilateral, person: Person, *, now: datetime, message: str = "") -> Bilateral:
+    """Either side calls it off (a request or a booked meeting); the time is freed."""
+    bilateral = _lock(bilateral.id)
+    if person.id not in bilateral.party_ids:
+        raise NotAllowed(_("Only the two people meeting can cancel this."))
+    return _cancel(bilateral, person, now=now, message=message)
+
+
+def _cancel(bilateral: Bilateral, person: Person, *, now: datetime, message: str) -> Bilateral:
+    if bilateral.state not in OPEN:
+        raise Conflict(_("This meeting was already declined or cancelled."))
+    was_booked = bilateral.state == BilateralState.ACCEPTED
+    bilateral.state = BilateralState.CANCELLED
+    bilateral.cancelled_by_id = person.id
+    bilateral.awaiting_id = None
+    bilateral.message = _message(message)
+    bilateral.updated_at = now
+    if was_booked:
+        bilateral.sequence += 1
+    db.session.execute(
+        BilateralBooking.__table__.delete().where(BilateralBooking.bilateral_id == bilateral.id)
+    )
+    db.session.flush()
+    told = [p for p in (bilateral.requester, bilateral.invitee) if p is not None]
+    if person.id in bilateral.party_ids:
+        told = [p for p in told if p.id != person.id] + ([person] if was_booked else [])
+    notify.queue(notify.CANCELLED, bilateral, told)
+    return bilateral
+
+
+# --- organisers -----------------------------------------------------------------------------
+
+
+def schedule(event: Event) -> list[tuple[BilateralWindow | None, list[Bilateral]]]:
+    """Booked meetings by window (None: outside the windows), each by time and table."""
+    booked = db.session.scalars(
+        select(Bilateral)
+        .options(selectinload(Bilateral.requester), selectinload(Bilateral.invitee))
+        .where(Bilateral.event_id == event.id, Bilateral.state == BilateralState.ACCEPTED)
+        .order_by(Bilateral.starts_at, Bilateral.place)
+    )
+    by_window: dict[int | None, list[Bilateral]] = {}
+    for b in booked:
+        by_window.setdefault(b.window_id, []).append(b)
+    out = [(w, by_window.pop(w.id, [])) for w in windows(event)]
+    outside = [b for bs in by_window.values() for b in bs]
+    if outside:
+        out.append((None, sorted(outside, key=lambda b: b.starts_at)))
+    return out
+
+
+def organiser_cancel(
+    bilateral: Bilateral, organiser: Person, *, now: datetime, reason: str = ""
+) -> Bilateral:
+    """An organiser calls a meeting off; both people are told, and the log keeps it."""
+    bilateral = _lock(bilateral.id)
+    _cancel(bilateral, organiser, now=now, message=reason)
+    notify.record(organiser, "bilateral.cancel", bilateral, reason)
+    return bilateral
+
+
+def organiser_move(
+    bilateral: Bilateral,
+    organiser: Person,
+    *,
+    starts: datetime,
+    now: datetime,
+    place: str | None = None,
+    reason: str = "",
+) -> Bilateral:
+    """An organiser moves a booked meeting to another slot of its window and/or another table."""
+    bilateral = _lock(bilateral.id)
+    if bilateral.state != BilateralState.ACCEPTED:
+        raise Conflict(_("Only a booked meeting can be moved."))
+    window = bilateral.window
+    length = bilateral.ends_at - bilateral.starts_at
+    if window is not None and (starts, starts + length) not in set(window.slots()):
+        raise Invalid(_("Choose one of the window's slots."))
+    if starts <= now:
+        raise Invalid(_("Choose a time that has not started yet."))
+    _book(bilateral, starts, starts + length, place or None)
+    bilateral.sequence += 1
+    bilateral.updated_at = now
+    bilateral.message = _message(reason)
+    db.session.flush()
+    notify.queue(notify.MOVED, bilateral, [bilateral.requester, bilateral.invitee])
+    notify.record(organiser, "bilateral.move", bilateral, reason)
+    return bilateral
+
+
+# --- her settings and blocks ----------------------------------------------------------------
+
+
+def save_preferences(person: Person, *, accepting, work_starts: int, work_ends: int) -> None:
+    if not 0 <= work_starts < work_ends <= 24 * 60:
+        raise Invalid(_("Your working day must end after it starts."))
+    settings = db.session.get(BilateralPreferences, person.id)
+    if settings is None:
+        settings = BilateralPreferences(person_id=person.id)
+        db.session.add(settings)
+    settings.accepting, settings.work_starts, settings.work_ends = accepting, work_starts, work_ends
+    db.session.flush()
+
+
+def block(person: Person, other: Person) -> None:
+    """She blocks `other`: no more requests from her, and her open requests to `person` close."""
+    if other.id == person.id:
+        raise Invalid(_("You cannot block yourself."))
+    if not rules.has_blocked(person.id, other.id):
+        db.session.add(BilateralBlock(person_id=person.id, blocked_id=other.id))
+    # Her pending requests from that person simply close; the person is not told why.
+    for b in db.session.scalars(
+        select(Bilateral).where(
+            Bilateral.requester_id == other.id,
+            Bilateral.invitee_id == person.id,
+            Bilateral.state == BilateralState.PENDING,
+        )
+    ):
+        b.state = BilateralState.DECLINED
+        b.awaiting_id = None
+    db.session.flush()
+
+
+def unblock(person: Person, other_id: int) -> None:
+    found = db.session.get(BilateralBlock, (person.id, other_id))
+    if found is not None:
+        db.session.delete(found)
+        db.session.flush()
+
+
+def blocked_people(person: Person) -> list[Person]:
+    return [
+        b.blocked
+        for b in db.session.scalars(
+            select(BilateralBlock)
+            .options(selectinload(BilateralBlock.blocked))
+            .where(BilateralBlock.person_id == person.id)
+        )
+    ]
+
+
+# --- windows (organisers, in the app and from the programme file) ----------------------------
+
+
+def set_window(
+    session: Session, *, slot_minutes: int, tables: list[str], call_url: str = ""
+) -> BilateralWindow:
+    """Make a `bilateral` session a window (or change it)."""
+    if session.kind != SessionKind.BILATERAL:
+        raise Invalid(_("Only a session of kind bilateral can be a window for bilaterals."))
+    if not 10 <= slot_minutes <= 240:
+        raise Invalid(_("A slot lasts between 10 and 240 minutes."))
+    if timedelta(minutes=slot_minutes) > session.ends_at - session.starts_at:
+        raise Invalid(_("A slot cannot be longer than the window."))
+    tables = [t.strip() for t in tables if t.strip()]
+    if len(set(tables)) != len(tables):
+        raise Invalid(_("Each table needs its own name."))
+    if any(len(t) > 200 for t in tables):
+        raise Invalid(_("A table's name is too long: at most 200 characters."))
+    window = window_of(session) or BilateralWindow(session=session)
+    window.slot_minutes, window.tables, window.call_url = slot_minutes, tables, _clean_url(call_url)
+    db.session.add(window)
+    db.session.flush()
+    return window
