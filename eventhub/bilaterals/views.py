@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import fmt_day, fmt_time, same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
-from ..programme.models import Event, Session
+from ..programme.models import Event, Session, SessionKind
 from ..programme.service import event_by_slug, join_link_state, session_by_key
 from ..programme.views import city
 from ..types import utcnow
@@ -374,10 +374,17 @@ def block(bilateral: Bilateral, slug: str, bilateral_id: int):
 @bp.route("/e/<slug>/bilaterals/schedule")
 @requires("event.manage", load=event_by_slug)
 def schedule(event: Event, slug: str):
+    schedule = service.schedule(event)
+    configured = {w.session_id for w, _meetings in schedule if w is not None}
     return render_template(
         "bilaterals/schedule.html",
         event=event,
-        schedule=service.schedule(event),
+        schedule=schedule,
+        unset=[
+            s
+            for s in event.sessions
+            if s.kind == SessionKind.BILATERAL and not s.cancelled and s.id not in configured
+        ],
         zone=viewer_zone(event),
         zone_source=zone_source(event),
         now=utcnow(),

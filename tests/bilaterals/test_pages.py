@@ -208,3 +208,34 @@ def test_mail_goes_out_after_the_commit_in_her_language(
     db.session.rollback()
     db.session.commit()
     assert len(sent) == 1
+
+
+def test_an_organiser_makes_a_bilateral_session_a_window(
+    app, client, db, event, make_person, add_member, login
+):
+    _csrf_free(app)
+    organiser = make_person()
+    add_member(organiser, event, "organiser")
+    login(organiser)
+    schedule = client.get(f"/e/{event.slug}/bilaterals/schedule").get_data(as_text=True)
+    assert "Set its slots and tables" in schedule
+    refused = client.post(
+        f"/e/{event.slug}/sessions/bilaterals/bilateral-window", data={"slot_minutes": "500"}
+    )
+    assert refused.status_code == 400
+    saved = client.post(
+        f"/e/{event.slug}/sessions/bilaterals/bilateral-window",
+        data={"slot_minutes": "20", "tables": "Table A\nTable B\n", "call_url": ""},
+    )
+    assert saved.status_code == 302
+    window = service.windows(event)[0]
+    assert (window.slot_minutes, window.tables) == (20, ["Table A", "Table B"])
+    # Not a bilateral session: refused with a message.
+    wrong = client.post(
+        f"/e/{event.slug}/sessions/opening/bilateral-window", data={"slot_minutes": "30"}
+    )
+    assert "Only a session of kind bilateral" in wrong.get_data(as_text=True)
+    # A participant may not.
+    client.post("/logout")
+    login(make_person())  # not even a member of the event
+    assert client.get(f"/e/{event.slug}/sessions/bilaterals/bilateral-window").status_code == 403
