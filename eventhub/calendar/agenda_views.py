@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
+from ..bilaterals import service as bilaterals
 from ..i18n import viewer_zone, zone_source
 from ..types import utcnow
 from ..web import signed_in
@@ -27,6 +28,7 @@ def agenda_page():
         "calendar/agenda.html",
         coming=[(d, i) for d, i in days if d >= today],
         earlier=[(d, i) for d, i in days if d < today],
+        waiting=bilaterals.awaiting(me),
         zone=zone,
         zone_source=zone_source(),
         now=now,

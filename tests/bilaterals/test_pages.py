@@ -239,3 +239,49 @@ def test_an_organiser_makes_a_bilateral_session_a_window(
     client.post("/logout")
     login(make_person())  # not even a member of the event
     assert client.get(f"/e/{event.slug}/sessions/bilaterals/bilateral-window").status_code == 403
+
+
+def test_invites_go_with_the_booking_and_the_cancellation(
+    app, db, event, window, person, monkeypatch
+):
+    from eventhub.bilaterals import notify
+
+    sent = []
+    monkeypatch.setattr(notify, "deliver", sent.append)
+    amina, liza = person(), person("Asia/Manila")
+    now = slot(0)[0] - timedelta(days=10)
+    asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=now)
+    service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
+    db.session.commit()
+    booked = [m for m in sent if m.attachments]
+    assert {m.to for m in booked} == {amina.email, liza.email}
+    for mail in booked:
+        invite = icalendar.Calendar.from_ical(mail.attachments[0].data)
+        assert str(invite["METHOD"]) == "REQUEST"
+        vevent = next(iter(invite.walk("VEVENT")))
+        assert vevent.decoded("DTSTART") == slot(0)[0] and int(vevent["SEQUENCE"]) == 1
+    sent.clear()
+    service.cancel(asked, liza, now=now)
+    db.session.commit()
+    assert {m.to for m in sent} == {amina.email, liza.email}
+    for mail in sent:
+        invite = icalendar.Calendar.from_ical(mail.attachments[0].data)
+        assert str(invite["METHOD"]) == "CANCEL"
+        assert int(next(iter(invite.walk("VEVENT")))["SEQUENCE"]) == 2
+
+
+def test_her_agenda_lists_requests_waiting_for_her(client, db, event, window, person, login):
+    amina, liza = person(), person()
+    service.ask(
+        event,
+        amina,
+        invitee=liza,
+        window=window,
+        slots=[slot(0)],
+        now=slot(0)[0] - timedelta(days=10),
+    )
+    db.session.commit()
+    login(liza)
+    page = client.get("/agenda").get_data(as_text=True)
+    assert "1 meeting request waits for your answer" in page
+    assert f"From {amina.public_name}" in page
