@@ -83,6 +83,42 @@ def accepts_from(invitee: Person, requester: Person, event: Event) -> bool:
     return takes_part(invitee, event)
 
 
+def willing(event: Event, requester: Person) -> tuple[set[int], dict[int, set[int]]]:
+    """Who in `event` would take a request from `requester` (as `accepts_from` decides, for
+    everyone at once: a few queries, not a few per person), and each one's networks."""
+    rows = db.session.execute(
+        select(Membership.person_id, Membership.role, Membership.network_id).where(
+            Membership.event_id == event.id
+        )
+    ).all()
+    taking = {person_id for person_id, role, _n in rows if role in TAKING_PART}
+    networks: dict[int, set[int]] = {}
+    for person_id, _role, network_id in rows:
+        if network_id is not None:
+            networks.setdefault(person_id, set()).add(network_id)
+    settings = {
+        p.person_id: p.accepting
+        for p in db.session.scalars(
+            select(BilateralPreferences).where(BilateralPreferences.person_id.in_(taking))
+        )
+    }
+    blockers = set(
+        db.session.scalars(
+            select(BilateralBlock.person_id).where(BilateralBlock.blocked_id == requester.id)
+        )
+    )
+    hers = networks.get(requester.id, set())
+    found = set()
+    for person_id in taking - blockers - {requester.id}:
+        accepting = settings.get(person_id, Accepting.EVERYONE)
+        if accepting == Accepting.NOBODY:
+            continue
+        if accepting == Accepting.MY_NETWORKS and not (networks.get(person_id, set()) & hers):
+            continue
+        found.add(person_id)
+    return found, networks
+
+
 # --- busy times -----------------------------------------------------------------------------
 
 
@@ -144,6 +180,16 @@ def taken_places(window_id: int, starts: datetime, *, besides: int | None = None
     if besides is not None:
         query = query.where(BilateralBooking.bilateral_id != besides)
     return set(db.session.scalars(query))
+
+
+def table_use(window_id: int) -> dict[datetime, int]:
+    """How many of the window's tables are booked, by slot start."""
+    used: dict[datetime, int] = {}
+    for starts in db.session.scalars(
+        select(BilateralBooking.starts_at).where(BilateralBooking.window_id == window_id)
+    ):
+        used[starts] = used.get(starts, 0) + 1
+    return used
 
 
 # --- working hours --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..programme.models import Event, Membership, Network, Session, SessionKind
+from ..programme.models import Event, Network, Session, SessionKind
 from ..programme.service import events_of
 from . import notify, rules
 from .models import (
@@ -132,47 +132,23 @@ def may_answer(person: Person, bilateral: Bilateral) -> bool:
 
 def askable_people(event: Event, requester: Person) -> list[Person]:
     """Who she may ask: those taking part who accept requests from her (blocks stay private)."""
-    people = db.session.scalars(
-        select(Person)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.event_id == event.id, Person.id != requester.id, Person.active)
-        .distinct()
-    )
-    found = [p for p in people if rules.accepts_from(p, requester, event)]
-    return sorted(found, key=lambda p: p.public_name.casefold())
-
-
-def _network_people(event_id: int, network_id: int, besides: int) -> list[Person]:
-    return list(
-        db.session.scalars(
-            select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(
-                Membership.event_id == event_id,
-                Membership.network_id == network_id,
-                Person.id != besides,
-            )
-            .distinct()
-        )
-    )
+    willing, _networks = rules.willing(event, requester)
+    people = db.session.scalars(select(Person).where(Person.id.in_(willing), Person.active))
+    return sorted(people, key=lambda p: p.public_name.casefold())
 
 
 def askable_networks(event: Event, requester: Person) -> list[Network]:
     """Networks with at least one member (not her) who would take her request."""
-    return [
-        network
-        for network in event.networks
-        if any(
-            rules.accepts_from(p, requester, event)
-            for p in _network_people(event.id, network.id, requester.id)
-        )
-    ]
+    willing, networks = rules.willing(event, requester)
+    offered = {n for person_id in willing for n in networks.get(person_id, ())}
+    return [network for network in event.networks if network.id in offered]
 
 
 def network_members(bilateral: Bilateral) -> list[Person]:
     """The members of the network asked who would take the request (they are told of it)."""
-    people = _network_people(bilateral.event_id, bilateral.network_id, bilateral.requester_id)
-    return [p for p in people if rules.accepts_from(p, bilateral.requester, bilateral.event)]
+    willing, networks = rules.willing(bilateral.event, bilateral.requester)
+    ids = {p for p in willing if bilateral.network_id in networks.get(p, ())}
+    return list(db.session.scalars(select(Person).where(Person.id.in_(ids), Person.active)))
 
 
 # --- slots ----------------------------------------------------------------------------------
@@ -182,16 +158,21 @@ def window_slots(
     window: BilateralWindow, people: list[Person], now: datetime
 ) -> list[tuple[datetime, datetime]]:
     """The window's slots still to come, with a table left, when none of `people` is busy."""
-    found = []
-    for starts, ends in window.slots():
-        if starts <= now:
-            continue
-        if window.tables and len(rules.taken_places(window.id, starts)) >= len(window.tables):
-            continue
-        if any(rules.busy(p, starts, ends) for p in people):
-            continue
-        found.append((starts, ends))
-    return found
+    slots = [(s, e) for s, e in window.slots() if s > now]
+    if not slots:
+        return []
+    taken = [
+        period
+        for person in people
+        for period in rules.busy_periods(person, slots[0][0], slots[-1][1])
+    ]
+    tables = rules.table_use(window.id) if window.tables else {}
+    return [
+        (starts, ends)
+        for starts, ends in slots
+        if tables.get(starts, 0) < len(window.tables) or not window.tables
+        if not any(s < ends and e > starts for s, e in taken)
+    ]
 
 
 def outside_slots(

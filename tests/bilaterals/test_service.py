@@ -252,3 +252,40 @@ def test_organiser_moves_and_cancels_with_both_told(
     service.organiser_cancel(asked, organiser, now=NOW, reason="Venue closed")
     assert asked.state == BilateralState.CANCELLED and asked.sequence == 3
     assert {m.to for m in outbox[-2:]} == {amina.email, liza.email}
+
+
+def _queries(db, call) -> int:
+    from sqlalchemy import event as sa_event
+
+    count = 0
+
+    def counted(*_args):
+        nonlocal count
+        count += 1
+
+    sa_event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        call()
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", counted)
+    return count
+
+
+def test_finding_whom_to_ask_costs_the_same_for_five_people_or_thirty(db, event, window, person):
+    amina = person()
+    for _ in range(5):
+        person(network="net-a")
+    db.session.commit()
+    few = _queries(db, lambda: service.askable_people(event, amina))
+    few_networks = _queries(db, lambda: service.askable_networks(event, amina))
+    for _ in range(25):
+        service.save_preferences(
+            person(network="net-b"),
+            accepting=Accepting.MY_NETWORKS,
+            work_starts=540,
+            work_ends=1020,
+        )
+    db.session.commit()
+    assert _queries(db, lambda: service.askable_people(event, amina)) == few
+    assert _queries(db, lambda: service.askable_networks(event, amina)) == few_networks
+    assert len(service.askable_people(event, amina)) == 5
