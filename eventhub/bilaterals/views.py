@@ -7,12 +7,14 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import fmt_day, fmt_time, same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
+from ..programme.hooks import EventLink
 from ..programme.models import Event, Session, SessionKind
 from ..programme.service import event_by_slug, join_link_state, session_by_key
 from ..programme.views import city
@@ -32,7 +34,6 @@ from .forms import (
 from .models import Accepting, Bilateral, BilateralState
 
 bp = Blueprint("bilaterals", __name__)
-blueprints = [bp]
 
 OUTSIDE = "outside"
 
@@ -510,9 +511,20 @@ def unblock(person_id: int):
     return redirect(url_for(".preferences"))
 
 
-@bp.app_template_global()
-def bilaterals_waiting(event=None) -> int:
-    """How many requests wait for her answer (the in-app pending count)."""
-    if not current_user.is_authenticated:
-        return 0
-    return len(service.awaiting(_me(), event))
+def event_links(event: Event, person) -> list[EventLink]:
+    """The event navigation's link to her bilaterals, with how many wait for her answer."""
+    if not may(person, "event.ask_bilateral", event):
+        return []
+    me = getattr(person, "_get_current_object", lambda: person)()
+    waiting = len(service.awaiting(me, event))
+    return [
+        EventLink(
+            label=_("Bilateral meetings"),
+            url=url_for("bilaterals.index", slug=event.slug),
+            current=("bilaterals", "ask", "schedule"),
+            count=waiting,
+            count_label=ngettext(
+                "request waiting for your answer", "requests waiting for your answer", waiting
+            ),
+        )
+    ]

@@ -12,7 +12,6 @@ from ..web import signed_in
 from . import agenda
 
 bp = Blueprint("agenda", __name__)
-blueprints = [bp]
 
 
 @bp.route("/agenda")
