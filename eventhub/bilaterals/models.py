@@ -1,4 +1,6 @@
-"""Bilateral meetings: windows in the programme, requests and their proposed slots, bookings.
+"""Bilateral meetings: requests and their proposed slots, bookings, her settings and blocks.
+
+The windows they happen in are part of the programme (programme.models.BilateralWindow).
 
 A `Bilateral` is a request that becomes a meeting when one of its proposed slots is accepted.
 Accepting claims `BilateralBooking` rows: one per person and one for the table, each unique on
@@ -9,14 +11,14 @@ a table or a person's time twice.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
 from ..extensions import db
-from ..programme.models import Event, Network, Session, _enum
+from ..programme.models import BilateralWindow, Event, Network, _enum
 from ..types import UTCDateTime, utcnow
 
 
@@ -33,37 +35,6 @@ class BilateralState(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
-
-
-class BilateralWindow(db.Model):
-    """Time set aside for bilaterals: a session of kind `bilateral`, cut into slots."""
-
-    __tablename__ = "bilateral_window"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("session.id", ondelete="CASCADE"), unique=True
-    )
-    slot_minutes: Mapped[int] = mapped_column(default=30)
-    # Tables or rooms for in-person and hybrid meetings; none: the window is online only.
-    tables: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # The call link a meeting gets when its requester gave none (online windows).
-    call_url: Mapped[str] = mapped_column(String(1000), default="")
-
-    session: Mapped[Session] = relationship()
-
-    @property
-    def in_person(self) -> bool:
-        return bool(self.tables)
-
-    def slots(self) -> list[tuple[datetime, datetime]]:
-        """Every slot of the window, from its start, each `slot_minutes` long."""
-        length = timedelta(minutes=self.slot_minutes)
-        slots, start = [], self.session.starts_at
-        while start + length <= self.session.ends_at:
-            slots.append((start, start + length))
-            start += length
-        return slots
 
 
 class BilateralPreferences(db.Model):

@@ -20,8 +20,9 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..programme.models import Event, Network, Session, SessionKind
+from ..programme.models import BilateralWindow, Event, Network, Session
 from ..programme.service import events_of
+from ..programme.windows import clean_call_url
 from . import notify, rules
 from .models import (
     Bilateral,
@@ -30,7 +31,6 @@ from .models import (
     BilateralPreferences,
     BilateralSlot,
     BilateralState,
-    BilateralWindow,
 )
 
 MAX_SLOTS = 3
@@ -67,12 +67,6 @@ def windows(event: Event) -> list[BilateralWindow]:
             .where(Session.event_id == event.id, Session.cancelled.is_(False))
             .order_by(Session.starts_at)
         )
-    )
-
-
-def window_of(session: Session) -> BilateralWindow | None:
-    return db.session.scalar(
-        select(BilateralWindow).where(BilateralWindow.session_id == session.id)
     )
 
 
@@ -224,13 +218,6 @@ def _message(text: str | None) -> str:
     return text
 
 
-def _clean_url(url: str | None) -> str:
-    url = (url or "").strip()
-    if url and (not url.startswith(("https://", "http://")) or len(url) > 1000 or " " in url):
-        raise Invalid(_("The call link must be a web address starting with https://."))
-    return url
-
-
 # --- asking and answering -------------------------------------------------------------------
 
 
@@ -270,7 +257,7 @@ def ask(
         network=network,
         window=window,
         purpose=_purpose(purpose),
-        call_url=_clean_url(call_url),
+        call_url=clean_call_url(call_url),
         state=BilateralState.PENDING,
         awaiting_id=invitee.id if invitee else None,
         created_at=now,
@@ -595,28 +582,3 @@ def blocked_people(person: Person) -> list[Person]:
             .where(BilateralBlock.person_id == person.id)
         )
     ]
-
-
-# --- windows (organisers, in the app and from the programme file) ----------------------------
-
-
-def set_window(
-    session: Session, *, slot_minutes: int, tables: list[str], call_url: str = ""
-) -> BilateralWindow:
-    """Make a `bilateral` session a window (or change it)."""
-    if session.kind != SessionKind.BILATERAL:
-        raise Invalid(_("Only a session of kind bilateral can be a window for bilaterals."))
-    if not 10 <= slot_minutes <= 240:
-        raise Invalid(_("A slot lasts between 10 and 240 minutes."))
-    if timedelta(minutes=slot_minutes) > session.ends_at - session.starts_at:
-        raise Invalid(_("A slot cannot be longer than the window."))
-    tables = [t.strip() for t in tables if t.strip()]
-    if len(set(tables)) != len(tables):
-        raise Invalid(_("Each table needs its own name."))
-    if any(len(t) > 200 for t in tables):
-        raise Invalid(_("A table's name is too long: at most 200 characters."))
-    window = window_of(session) or BilateralWindow(session=session)
-    window.slot_minutes, window.tables, window.call_url = slot_minutes, tables, _clean_url(call_url)
-    db.session.add(window)
-    db.session.flush()
-    return window

@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import fmt_day, fmt_time, same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
+from ..programme import windows as bilateral_windows
 from ..programme.hooks import EventLink
 from ..programme.models import Event, Session, SessionKind
 from ..programme.service import event_by_slug, join_link_state, session_by_key
@@ -432,7 +433,7 @@ def organiser_cancel(bilateral: Bilateral, slug: str, bilateral_id: int):
 @bp.route("/e/<slug>/sessions/<key>/bilateral-window", methods=["GET", "POST"])
 @requires("session.manage", load=session_by_key)
 def window(session: Session, slug: str, key: str):
-    existing = service.window_of(session)
+    existing = bilateral_windows.window_of(session)
     form = WindowForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         form.slot_minutes.data = existing.slot_minutes if existing else 30
@@ -440,7 +441,7 @@ def window(session: Session, slug: str, key: str):
         form.call_url.data = existing.call_url if existing else ""
     elif form.validate_on_submit():
         try:
-            service.set_window(
+            bilateral_windows.set_window(
                 session,
                 slot_minutes=form.slot_minutes.data,
                 tables=(form.tables.data or "").splitlines(),

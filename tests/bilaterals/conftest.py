@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from eventhub.bilaterals import service
+from eventhub.programme import windows
 from eventhub.programme.models import Session, SessionKind
 
 # Before the event: every slot is still to come.
@@ -35,7 +35,7 @@ def event(make_event, db):
 @pytest.fixture
 def window(event, db):
     session = next(s for s in event.sessions if s.key == "bilaterals")
-    window = service.set_window(session, slot_minutes=30, tables=["Table 1", "Table 2"])
+    window = windows.set_window(session, slot_minutes=30, tables=["Table 1", "Table 2"])
     db.session.commit()
     return window
 

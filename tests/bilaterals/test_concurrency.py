@@ -22,7 +22,16 @@ from eventhub.bilaterals import service
 from eventhub.bilaterals.models import Bilateral, BilateralBooking, BilateralState
 from eventhub.errors import Conflict
 from eventhub.extensions import db
-from eventhub.programme.models import Event, Membership, Network, Role, Session, SessionKind
+from eventhub.programme import windows
+from eventhub.programme.models import (
+    BilateralWindow,
+    Event,
+    Membership,
+    Network,
+    Role,
+    Session,
+    SessionKind,
+)
 from tests.conftest import need
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -87,8 +96,8 @@ def _setup(tables: list[str]) -> tuple[int, int, int]:
         )
     db.session.add(event)
     db.session.flush()
-    window = service.set_window(event.sessions[0], slot_minutes=30, tables=tables)
-    online = service.set_window(event.sessions[1], slot_minutes=45, tables=[])
+    window = windows.set_window(event.sessions[0], slot_minutes=30, tables=tables)
+    online = windows.set_window(event.sessions[1], slot_minutes=45, tables=[])
     db.session.commit()
     return event.id, window.id, online.id
 
@@ -164,11 +173,11 @@ def test_one_person_accepting_overlapping_requests_at_once_is_booked_once(pg_app
             # different starts, so only the locked check (not a unique key) can keep them apart.
             if n % 2:
                 window, slot = (
-                    db.session.get(service.BilateralWindow, window_id),
+                    db.session.get(BilateralWindow, window_id),
                     (START, START + timedelta(minutes=30)),
                 )
             else:
-                window = db.session.get(service.BilateralWindow, online_id)
+                window = db.session.get(BilateralWindow, online_id)
                 slot = (START + timedelta(minutes=15), START + timedelta(minutes=60))
             asks.append(
                 service.ask(event, asker, invitee=liza, window=window, slots=[slot], now=NOW).id
@@ -191,7 +200,7 @@ def test_the_last_table_goes_to_one_pair_only(pg_app):
     with pg_app.app_context():
         event_id, window_id, _online = _setup(["Only table"])
         event = db.session.get(Event, event_id)
-        window = db.session.get(service.BilateralWindow, window_id)
+        window = db.session.get(BilateralWindow, window_id)
         pairs = []
         for n in range(RACERS):
             asker, asked = _person(event_id, 2 * n), _person(event_id, 2 * n + 1)
@@ -225,7 +234,7 @@ def test_a_network_request_is_taken_by_one_member_only(pg_app):
             event,
             asker,
             network=event.networks[0],
-            window=db.session.get(service.BilateralWindow, window_id),
+            window=db.session.get(BilateralWindow, window_id),
             slots=[(START, START + timedelta(minutes=30))],
             now=NOW,
         )

@@ -12,7 +12,7 @@ import requests
 import vobject
 from babel.dates import format_time
 
-from eventhub.bilaterals import service
+from eventhub.programme import windows
 from eventhub.programme.models import Session, SessionKind
 
 from .conftest import PHONE, screenshot, sign_in, visible_text
@@ -39,7 +39,7 @@ def vienna(make_event, make_person, add_member, db):
     )
     event.sessions.append(window_session)
     db.session.flush()
-    service.set_window(window_session, slot_minutes=30, tables=["Table 1", "Table 2"])
+    windows.set_window(window_session, slot_minutes=30, tables=["Table 1", "Table 2"])
     liza = make_person(
         "liza@example.org", name="Liza Manalo", timezone="Asia/Manila", language="en"
     )
