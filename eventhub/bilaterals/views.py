@@ -255,7 +255,7 @@ def detail(bilateral: Bilateral, slug: str, bilateral_id: int, *, forms=None, st
         decline_form=MessageForm(formdata=None, prefix="decline"),
         cancel_form=MessageForm(formdata=None, prefix="cancel"),
         block_form=MessageForm(formdata=None, prefix="block"),
-        ocancel_form=MessageForm(formdata=None, prefix="ocancel"),
+        ocancel_form=_reason_form(),
         move_form=move_form,
         organiser=organiser,
         party=me.id in bilateral.party_ids,
@@ -264,6 +264,12 @@ def detail(bilateral: Bilateral, slug: str, bilateral_id: int, *, forms=None, st
         zone_source=zone_source(event),
         now=now,
     ), status
+
+
+def _reason_form() -> MessageForm:
+    form = MessageForm(formdata=None, prefix="ocancel")
+    form.message.label.text = _("Reason (told to both)")
+    return form
 
 
 def _fill_move(form: MoveForm, bilateral: Bilateral, now: datetime) -> None:

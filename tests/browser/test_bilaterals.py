@@ -43,6 +43,8 @@ def vienna(make_event, make_person, add_member, db):
     liza = make_person(
         "liza@example.org", name="Liza Manalo", timezone="Asia/Manila", language="en"
     )
+    organiser = make_person("org@example.org", name="Olga Organiser", timezone="Europe/Vienna")
+    add_member(organiser, event, "organiser")
     maria = make_person(
         "maria@example.org", name="Maria Lopez", timezone="America/New_York", language="en"
     )
@@ -50,7 +52,7 @@ def vienna(make_event, make_person, add_member, db):
         add_member(person, event, "participant")
         person.regenerate_calendar_token()
     db.session.commit()
-    return {"event": event, "start": day, "liza": liza, "maria": maria}
+    return {"event": event, "start": day, "liza": liza, "maria": maria, "organiser": organiser}
 
 
 def _clock(instant: datetime, zone: str) -> str:
@@ -137,6 +139,18 @@ def test_manila_and_new_york_arrange_a_bilateral_in_a_vienna_window(browser, ser
         dtstart, status, sequence = _bilateral_in(_feed(live.url, person.calendar_token))
         assert dtstart == slot and status == "CONFIRMED"
         booked[person.id] = sequence
+
+    # The organisers see the table schedule, in Vienna's time.
+    organising = browser(timezone_id="Europe/Vienna", viewport=PHONE)
+    sign_in(organising, live.url, vienna["organiser"].email)
+    organising.goto(f"{live.url}/e/{event.slug}/bilaterals/schedule")
+    text = visible_text(organising)
+    assert "Liza Manalo · Maria Lopez" in text and "Table 1" in text
+    assert _clock(slot, "Europe/Vienna") in text
+    screenshot(organising, "bilateral-schedule-phone")
+    organising.click("text=Liza Manalo · Maria Lopez")
+    assert "Move the meeting" in visible_text(organising)
+    screenshot(organising, "bilateral-organiser-phone")
 
     # Maria cancels: both feeds say CANCELLED, with a higher SEQUENCE.
     answering.goto(f"{live.url}/e/{event.slug}/bilaterals")
