@@ -4,7 +4,7 @@
 def register(app) -> None:
     """The bilateral pages (asking, answering, her settings, the organisers' table schedule)."""
     from ..programme.hooks import provide_event_links
-    from . import models, views  # noqa: F401  (models: its tables)
+    from . import models, organiser_views, preferences_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     provide_event_links(app, views.event_links)

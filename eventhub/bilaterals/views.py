@@ -14,25 +14,21 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import fmt_day, fmt_time, same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
-from ..programme import windows as bilateral_windows
 from ..programme.hooks import EventLink
-from ..programme.models import Event, Session, SessionKind
-from ..programme.service import event_by_slug, join_link_state, session_by_key
+from ..programme.models import Event
+from ..programme.service import event_by_slug, join_link_state
 from ..programme.views import city
 from ..types import utcnow
-from ..web import requires, signed_in
-from . import rules, service
+from ..web import requires
+from . import booking, rules, service
 from .forms import (
     AcceptForm,
     AskForm,
     CounterForm,
     MessageForm,
     MoveForm,
-    PreferencesForm,
-    WindowForm,
-    to_minutes,
 )
-from .models import Accepting, Bilateral, BilateralState
+from .models import Bilateral, BilateralState
 
 bp = Blueprint("bilaterals", __name__)
 
@@ -308,7 +304,7 @@ def accept(bilateral: Bilateral, slug: str, bilateral_id: int):
         return _back(bilateral)
     return _act(
         bilateral,
-        lambda: service.accept(bilateral, _me(), slot_id=int(form.slot.data), now=utcnow()),
+        lambda: booking.accept(bilateral, _me(), slot_id=int(form.slot.data), now=utcnow()),
         _("The meeting is booked. It is on your agenda and in your calendar feed."),
     )
 
@@ -357,7 +353,7 @@ def cancel(bilateral: Bilateral, slug: str, bilateral_id: int):
         abort(400)
     return _act(
         bilateral,
-        lambda: service.cancel(bilateral, _me(), message=form.message.data, now=utcnow()),
+        lambda: booking.cancel(bilateral, _me(), message=form.message.data, now=utcnow()),
         _("The meeting is cancelled. The other person is told."),
     )
 
@@ -374,148 +370,6 @@ def block(bilateral: Bilateral, slug: str, bilateral_id: int):
         _("You blocked this person. They cannot ask you again, and they are not told."), "success"
     )
     return redirect(url_for(".index", slug=slug))
-
-
-# --- organisers -----------------------------------------------------------------------------
-
-
-@bp.route("/e/<slug>/bilaterals/schedule")
-@requires("event.manage", load=event_by_slug)
-def schedule(event: Event, slug: str):
-    schedule = service.schedule(event)
-    configured = {w.session_id for w, _meetings in schedule if w is not None}
-    return render_template(
-        "bilaterals/schedule.html",
-        event=event,
-        schedule=schedule,
-        unset=[
-            s
-            for s in event.sessions
-            if s.kind == SessionKind.BILATERAL and not s.cancelled and s.id not in configured
-        ],
-        zone=viewer_zone(event),
-        zone_source=zone_source(event),
-        now=utcnow(),
-    )
-
-
-@bp.route("/e/<slug>/bilaterals/<int:bilateral_id>/move", methods=["POST"])
-@requires("bilateral.manage", load=_load)
-def move(bilateral: Bilateral, slug: str, bilateral_id: int):
-    now = utcnow()
-    form = MoveForm(prefix="move")
-    if bilateral.state != BilateralState.ACCEPTED:
-        abort(409)
-    _fill_move(form, bilateral, now)
-    if not form.validate_on_submit():
-        return detail.__wrapped__(bilateral, slug, bilateral_id, forms={"move": form}, status=400)
-    return _act(
-        bilateral,
-        lambda: service.organiser_move(
-            bilateral,
-            _me(),
-            starts=_instant(form.starts.data),
-            place=form.place.data or None,
-            reason=form.message.data,
-            now=now,
-        ),
-        _("The meeting is moved. Both people are told."),
-    )
-
-
-@bp.route("/e/<slug>/bilaterals/<int:bilateral_id>/organiser-cancel", methods=["POST"])
-@requires("bilateral.manage", load=_load)
-def organiser_cancel(bilateral: Bilateral, slug: str, bilateral_id: int):
-    form = MessageForm(prefix="ocancel")
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(
-        bilateral,
-        lambda: service.organiser_cancel(bilateral, _me(), reason=form.message.data, now=utcnow()),
-        _("The meeting is cancelled. Both people are told."),
-    )
-
-
-@bp.route("/e/<slug>/sessions/<key>/bilateral-window", methods=["GET", "POST"])
-@requires("session.manage", load=session_by_key)
-def window(session: Session, slug: str, key: str):
-    existing = bilateral_windows.window_of(session)
-    form = WindowForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "GET":
-        form.slot_minutes.data = existing.slot_minutes if existing else 30
-        form.tables.data = "\n".join(existing.tables) if existing else ""
-        form.call_url.data = existing.call_url if existing else ""
-    elif form.validate_on_submit():
-        try:
-            bilateral_windows.set_window(
-                session,
-                slot_minutes=form.slot_minutes.data,
-                tables=(form.tables.data or "").splitlines(),
-                call_url=form.call_url.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("The bilateral window is saved."), "success")
-            return redirect(url_for(".schedule", slug=slug))
-    return render_template(
-        "bilaterals/window.html",
-        event=session.event,
-        session=session,
-        form=form,
-        zone=viewer_zone(session.event),
-        zone_source=zone_source(session.event),
-        now=utcnow(),
-    ), (400 if request.method == "POST" else 200)
-
-
-# --- her settings ---------------------------------------------------------------------------
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-@bp.route("/profile/bilaterals", methods=["GET", "POST"])
-@signed_in
-def preferences():
-    me = _me()
-    settings = rules.preferences(me)
-    form = PreferencesForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "GET":
-        form.accepting.data = settings.accepting.value
-        form.work_starts.data = _hhmm(settings.work_starts)
-        form.work_ends.data = _hhmm(settings.work_ends)
-    elif form.validate_on_submit():
-        try:
-            service.save_preferences(
-                me,
-                accepting=Accepting(form.accepting.data),
-                work_starts=to_minutes(form.work_starts.data),
-                work_ends=to_minutes(form.work_ends.data),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Your bilateral settings are saved."), "success")
-            return redirect(url_for(".preferences"))
-    return render_template(
-        "bilaterals/preferences.html",
-        form=form,
-        blocked=service.blocked_people(me),
-        unblock_form=MessageForm(formdata=None),
-    ), (400 if request.method == "POST" else 200)
-
-
-@bp.route("/profile/bilaterals/unblock/<int:person_id>", methods=["POST"])
-@signed_in
-def unblock(person_id: int):
-    MessageForm().validate_on_submit() or abort(400)
-    service.unblock(_me(), person_id)
-    flash(_("You unblocked this person."), "success")
-    return redirect(url_for(".preferences"))
 
 
 def event_links(event: Event, person) -> list[EventLink]:

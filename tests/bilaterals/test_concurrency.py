@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from eventhub import create_app
 from eventhub.accounts.models import Person
-from eventhub.bilaterals import service
+from eventhub.bilaterals import booking, service
 from eventhub.bilaterals.models import Bilateral, BilateralBooking, BilateralState
 from eventhub.errors import Conflict
 from eventhub.extensions import db
@@ -156,7 +156,7 @@ def _accepter(bilateral_id: int, person_id: int):
     def attempt():
         bilateral = db.session.get(Bilateral, bilateral_id)
         person = db.session.get(Person, person_id)
-        service.accept(bilateral, person, slot_id=bilateral.current_slots[0].id, now=NOW)
+        booking.accept(bilateral, person, slot_id=bilateral.current_slots[0].id, now=NOW)
 
     return attempt
 

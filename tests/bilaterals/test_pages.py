@@ -8,7 +8,7 @@ from datetime import timedelta
 import icalendar
 import pytest
 
-from eventhub.bilaterals import service
+from eventhub.bilaterals import booking, service
 from eventhub.bilaterals.models import Bilateral, BilateralState
 from eventhub.calendar import service as calendar
 from eventhub.programme.fileformat import export_programme
@@ -93,7 +93,7 @@ def booked(db, event, window, person, make_person, add_member):
     asked = service.ask(
         event, amina, invitee=liza, window=window, slots=[slot(1)], purpose=PURPOSE, now=now
     )
-    service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
+    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
     db.session.commit()
     return {
         "bilateral": asked,
@@ -178,7 +178,7 @@ def test_personal_feeds_carry_the_booking_then_its_cancellation(db, event, booke
     for ev in before.values():
         assert ev.decoded("DTSTART") == slot(1)[0]
         assert str(ev["STATUS"]) == "CONFIRMED"
-    service.cancel(asked, amina, now=slot(0)[0] - timedelta(days=1), message="Ill")
+    booking.cancel(asked, amina, now=slot(0)[0] - timedelta(days=1), message="Ill")
     db.session.commit()
     for person in (amina, liza):
         after = vevent(person)
@@ -251,7 +251,7 @@ def test_invites_go_with_the_booking_and_the_cancellation(
     amina, liza = person(), person("Asia/Manila")
     now = slot(0)[0] - timedelta(days=10)
     asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=now)
-    service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
+    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
     db.session.commit()
     booked = [m for m in sent if m.attachments]
     assert {m.to for m in booked} == {amina.email, liza.email}
@@ -261,7 +261,7 @@ def test_invites_go_with_the_booking_and_the_cancellation(
         vevent = next(iter(invite.walk("VEVENT")))
         assert vevent.decoded("DTSTART") == slot(0)[0] and int(vevent["SEQUENCE"]) == 1
     sent.clear()
-    service.cancel(asked, liza, now=now)
+    booking.cancel(asked, liza, now=now)
     db.session.commit()
     assert {m.to for m in sent} == {amina.email, liza.email}
     for mail in sent:

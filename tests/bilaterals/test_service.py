@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from eventhub.bilaterals import service
+from eventhub.bilaterals import booking, service
 from eventhub.bilaterals.models import Accepting, BilateralState
 from eventhub.errors import Conflict, Invalid, NotAllowed
 
@@ -35,7 +35,7 @@ def test_request_proposes_slots_and_awaits_the_invitee(db, event, window, person
 def test_acceptance_books_one_slot_and_a_table_for_both(db, event, window, person):
     amina, liza = person(), person("Asia/Manila")
     asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(1)], now=NOW)
-    service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
+    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
     db.session.commit()
     assert asked.state == BilateralState.ACCEPTED
     assert (asked.starts_at, asked.ends_at) == slot(1)
@@ -53,12 +53,12 @@ def test_counter_proposal_passes_the_turn_back(db, event, window, person):
     assert asked.awaiting_id == amina.id
     assert [(s.starts_at, s.ends_at) for s in asked.current_slots] == [slot(3)]
     with pytest.raises(NotAllowed):
-        service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
+        booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
     # The first round's slot is no longer on offer.
     first = next(s for s in asked.slots if s.round == 1)
     with pytest.raises(Invalid):
-        service.accept(asked, amina, slot_id=first.id, now=NOW)
-    service.accept(asked, amina, slot_id=asked.current_slots[0].id, now=NOW)
+        booking.accept(asked, amina, slot_id=first.id, now=NOW)
+    booking.accept(asked, amina, slot_id=asked.current_slots[0].id, now=NOW)
     assert (asked.starts_at, asked.ends_at) == slot(3)
 
 
@@ -69,36 +69,36 @@ def test_decline_with_a_message_closes_the_request(db, event, window, person):
     assert asked.state == BilateralState.DECLINED
     assert asked.message == "Not this time"
     with pytest.raises(Conflict):
-        service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
+        booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
 
 
 def test_either_side_cancels_and_frees_the_slot(db, event, window, person):
     amina, liza = person(), person()
     asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=NOW)
-    service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
-    service.cancel(asked, amina, message="Flight changed", now=NOW)
+    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
+    booking.cancel(asked, amina, message="Flight changed", now=NOW)
     db.session.commit()
     assert asked.state == BilateralState.CANCELLED
     assert asked.sequence == 2
     assert slot(0) in service.window_slots(window, [amina, liza], NOW)
     with pytest.raises(Conflict):
-        service.cancel(asked, liza, now=NOW)
+        booking.cancel(asked, liza, now=NOW)
 
 
 def test_outsider_cannot_cancel(db, event, window, person):
     amina, liza, eve = person(), person(), person()
     asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=NOW)
     with pytest.raises(NotAllowed):
-        service.cancel(asked, eve, now=NOW)
+        booking.cancel(asked, eve, now=NOW)
 
 
 def test_nobody_is_booked_twice_in_one_slot(db, event, window, person):
     amina, liza, fatou = person(), person(), person()
     first = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=NOW)
     second = service.ask(event, fatou, invitee=liza, window=window, slots=[slot(0)], now=NOW)
-    service.accept(first, liza, slot_id=first.current_slots[0].id, now=NOW)
+    booking.accept(first, liza, slot_id=first.current_slots[0].id, now=NOW)
     with pytest.raises(Conflict):
-        service.accept(second, liza, slot_id=second.current_slots[0].id, now=NOW)
+        booking.accept(second, liza, slot_id=second.current_slots[0].id, now=NOW)
 
 
 def test_a_table_is_never_given_twice(db, event, window, person):
@@ -108,12 +108,12 @@ def test_a_table_is_never_given_twice(db, event, window, person):
         service.ask(event, a, invitee=b, window=window, slots=[slot(0)], now=NOW) for a, b in pairs
     ]
     booked = [
-        service.accept(b, pair[1], slot_id=b.current_slots[0].id, now=NOW)
+        booking.accept(b, pair[1], slot_id=b.current_slots[0].id, now=NOW)
         for b, pair in zip(asks[:2], pairs[:2], strict=True)
     ]
     assert sorted(b.place for b in booked) == ["Table 1", "Table 2"]
     with pytest.raises(Conflict):
-        service.accept(asks[2], pairs[2][1], slot_id=asks[2].current_slots[0].id, now=NOW)
+        booking.accept(asks[2], pairs[2][1], slot_id=asks[2].current_slots[0].id, now=NOW)
     # A slot with every table taken is no longer offered.
     assert slot(0) not in service.window_slots(window, [], NOW)
 
@@ -131,7 +131,7 @@ def test_a_session_she_is_a_member_of_keeps_her_busy(db, event, window, person):
     # The opening moves on top of the proposed time before she answers: accepting is refused.
     opening.ends_at = WINDOW_START + timedelta(hours=2)
     with pytest.raises(Conflict):
-        service.accept(asked, amina, slot_id=asked.current_slots[0].id, now=NOW)
+        booking.accept(asked, amina, slot_id=asked.current_slots[0].id, now=NOW)
 
 
 def test_opted_out_person_cannot_be_asked(db, event, window, person):
@@ -185,10 +185,10 @@ def test_a_network_request_is_taken_by_the_member_who_answers(db, event, window,
     network = next(n for n in event.networks if n.key == "net-b")
     asked = service.ask(event, amina, network=network, window=window, slots=[slot(0)], now=NOW)
     assert asked in service.awaiting(nb1, event) and asked in service.awaiting(nb2, event)
-    service.accept(asked, nb2, slot_id=asked.current_slots[0].id, now=NOW)
+    booking.accept(asked, nb2, slot_id=asked.current_slots[0].id, now=NOW)
     assert asked.invitee_id == nb2.id
     with pytest.raises(Conflict):
-        service.accept(asked, nb1, slot_id=asked.current_slots[0].id, now=NOW)
+        booking.accept(asked, nb1, slot_id=asked.current_slots[0].id, now=NOW)
 
 
 def test_slots_must_be_the_windows_and_one_to_three(db, event, window, person):
@@ -241,15 +241,15 @@ def test_organiser_moves_and_cancels_with_both_told(
     organiser = make_person()
     add_member(organiser, event, "organiser")
     asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=NOW)
-    service.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
+    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
     db.session.commit()
-    service.organiser_move(
+    booking.organiser_move(
         asked, organiser, starts=slot(2)[0], place="Table 2", now=NOW, reason="Room"
     )
     assert (asked.starts_at, asked.place, asked.sequence) == (slot(2)[0], "Table 2", 2)
     outbox = db.session.info["eventhub.bilaterals.outbox"]
     assert {m.to for m in outbox} == {amina.email, liza.email}
-    service.organiser_cancel(asked, organiser, now=NOW, reason="Venue closed")
+    booking.organiser_cancel(asked, organiser, now=NOW, reason="Venue closed")
     assert asked.state == BilateralState.CANCELLED and asked.sequence == 3
     assert {m.to for m in outbox[-2:]} == {amina.email, liza.email}
 
