@@ -51,6 +51,8 @@ class Config:
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
     # Bilateral meeting requests one person may send per hour (bilaterals/service.py).
     BILATERAL_REQUESTS_PER_HOUR = _env_int("BILATERAL_REQUESTS_PER_HOUR", 10)
+    # With several workers: a dead worker's sockets leave every room's people within this time.
+    PRESENCE_TTL_SECONDS = float(_env("PRESENCE_TTL_SECONDS", "15"))
     # werkzeug's password hashing method; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
