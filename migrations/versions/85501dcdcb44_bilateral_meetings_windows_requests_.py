@@ -1,19 +1,18 @@
 """Bilateral meetings: windows, requests, slots, bookings, preferences, blocks
 
 Revision ID: 85501dcdcb44
-Revises: c8dd56b8cb5a
+Revises: 3a44622397dc
 Create Date: 2026-11-27 17:44:04.951047
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-import eventhub.types
 
 
 # revision identifiers, used by Alembic.
 revision = '85501dcdcb44'
-down_revision = 'c8dd56b8cb5a'
+down_revision = '3a44622397dc'
 branch_labels = None
 depends_on = None
 
@@ -23,7 +22,7 @@ def upgrade():
     op.create_table('bilateral_block',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('blocked_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['blocked_id'], ['person.id'], name=op.f('fk_bilateral_block_blocked_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_bilateral_block_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', 'blocked_id', name=op.f('pk_bilateral_block'))
@@ -56,15 +55,15 @@ def upgrade():
     sa.Column('purpose', sa.Text(), nullable=False),
     sa.Column('state', sa.Enum('pending', 'accepted', 'declined', 'cancelled', name='bilateralstate', native_enum=False, length=20), nullable=False),
     sa.Column('awaiting_id', sa.Integer(), nullable=True),
-    sa.Column('starts_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ends_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('place', sa.String(length=200), nullable=False),
     sa.Column('call_url', sa.String(length=1000), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
     sa.Column('sequence', sa.Integer(), nullable=False),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['awaiting_id'], ['person.id'], name=op.f('fk_bilateral_awaiting_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['cancelled_by_id'], ['person.id'], name=op.f('fk_bilateral_cancelled_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_bilateral_event_id_event'), ondelete='CASCADE'),
@@ -85,8 +84,8 @@ def upgrade():
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('window_id', sa.Integer(), nullable=True),
     sa.Column('place', sa.String(length=200), nullable=True),
-    sa.Column('starts_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['bilateral_id'], ['bilateral.id'], name=op.f('fk_bilateral_booking_bilateral_id_bilateral'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_bilateral_booking_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['window_id'], ['bilateral_window.id'], name=op.f('fk_bilateral_booking_window_id_bilateral_window'), ondelete='CASCADE'),
@@ -102,8 +101,8 @@ def upgrade():
     sa.Column('bilateral_id', sa.Integer(), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('proposed_by_id', sa.Integer(), nullable=True),
-    sa.Column('starts_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['bilateral_id'], ['bilateral.id'], name=op.f('fk_bilateral_slot_bilateral_id_bilateral'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['proposed_by_id'], ['person.id'], name=op.f('fk_bilateral_slot_proposed_by_id_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bilateral_slot'))
