@@ -17,7 +17,7 @@ from ..web import requires
 from . import booking
 from .forms import MessageForm, MoveForm, WindowForm
 from .models import Bilateral, BilateralState
-from .views import _act, _fill_move, _instant, _load, _me, bp, detail
+from .views import _act, _fill_move, _instant, _load, _me, bp, render_detail
 
 
 @bp.route("/e/<slug>/bilaterals/schedule")
@@ -46,10 +46,11 @@ def move(bilateral: Bilateral, slug: str, bilateral_id: int):
     now = utcnow()
     form = MoveForm(prefix="move")
     if bilateral.state != BilateralState.ACCEPTED:
-        abort(409)
+        flash(_("Only a booked meeting can be moved."), "error")
+        return redirect(url_for(".detail", slug=slug, bilateral_id=bilateral_id))
     _fill_move(form, bilateral, now)
     if not form.validate_on_submit():
-        return detail.__wrapped__(bilateral, slug, bilateral_id, forms={"move": form}, status=400)
+        return render_detail(bilateral, forms={"move": form}, status=400)
     return _act(
         bilateral,
         lambda: booking.organiser_move(

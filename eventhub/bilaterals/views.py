@@ -215,7 +215,12 @@ def _join(bilateral: Bilateral, now: datetime):
 
 @bp.route("/e/<slug>/bilaterals/<int:bilateral_id>")
 @requires("bilateral.view", load=_load)
-def detail(bilateral: Bilateral, slug: str, bilateral_id: int, *, forms=None, status=200):
+def detail(bilateral: Bilateral, slug: str, bilateral_id: int):
+    return render_detail(bilateral)
+
+
+def render_detail(bilateral: Bilateral, *, forms=None, status=200):
+    """The meeting's page, with the forms she may use (`forms`: ones to show with errors)."""
     me, now, event = _me(), utcnow(), bilateral.event
     other = bilateral.other_party(me.id) if me.id in bilateral.party_ids else None
     answer = service.may_answer(me, bilateral)

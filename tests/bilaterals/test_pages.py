@@ -285,3 +285,24 @@ def test_her_agenda_lists_requests_waiting_for_her(client, db, event, window, pe
     page = client.get("/agenda").get_data(as_text=True)
     assert "1 meeting request waits for your answer" in page
     assert f"From {amina.public_name}" in page
+
+
+def test_an_organiser_moves_a_meeting_through_its_page(app, client, db, event, booked, login):
+    _csrf_free(app)
+    asked = booked["bilateral"]
+    login(booked["organiser"])
+    url = f"/e/{event.slug}/bilaterals/{asked.id}/move"
+    refused = client.post(url, data={"move-starts": "12345", "move-place": "Table 2"})
+    assert refused.status_code == 400
+    assert "Choose one of the window" in refused.get_data(as_text=True)
+    later = str(int(slot(3)[0].timestamp()))
+    moved = client.post(
+        url, data={"move-starts": later, "move-place": "Table 2", "move-message": "Room"}
+    )
+    assert moved.status_code == 302
+    db.session.refresh(asked)
+    assert (asked.starts_at, asked.place, asked.sequence) == (slot(3)[0], "Table 2", 2)
+    # A participant may not move it.
+    client.post("/logout")
+    login(booked["amina"])
+    assert client.post(url, data={"move-starts": later, "move-place": "Table 1"}).status_code == 403
