@@ -1,7 +1,7 @@
 """Bilateral meetings: windows, requests, slots, bookings, preferences, blocks
 
 Revision ID: 85501dcdcb44
-Revises: 3a44622397dc
+Revises: 45cb78f9ab2d
 Create Date: 2026-11-27 17:44:04.951047
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '85501dcdcb44'
-down_revision = '3a44622397dc'
+down_revision = '45cb78f9ab2d'
 branch_labels = None
 depends_on = None
 
