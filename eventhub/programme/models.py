@@ -276,6 +276,10 @@ class Session(Translated, db.Model):
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     working_group: Mapped[WorkingGroup | None] = relationship(back_populates="sessions")
+    # For kind `bilateral`: its slots and tables, when set (programme file or the app).
+    bilateral_window: Mapped[BilateralWindow | None] = relationship(
+        back_populates="session", cascade="all, delete-orphan", uselist=False
+    )
     recordings: Mapped[list[Recording]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Recording.language"
     )
@@ -305,7 +309,7 @@ class BilateralWindow(db.Model):
     # The call link a meeting gets when its requester gave none (online windows).
     call_url: Mapped[str] = mapped_column(String(1000), default="")
 
-    session: Mapped[Session] = relationship()
+    session: Mapped[Session] = relationship(back_populates="bilateral_window")
 
     @property
     def in_person(self) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from eventhub.bilaterals import booking, service
 from eventhub.bilaterals.models import Bilateral, BilateralState
 from eventhub.calendar import service as calendar
-from eventhub.programme.fileformat import export_programme
+from eventhub.programme.fileexport import export_programme
 from eventhub.types import utcnow
 
 from .conftest import slot
