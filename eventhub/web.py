@@ -15,6 +15,7 @@ from flask_login import current_user
 from .errors import DomainError, NotFound
 from .extensions import db, login_manager
 from .permissions import may
+from .security import websocket_source
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +119,12 @@ def init_app(app) -> None:
 
     @app.after_request
     def _security_headers(response):
+        # WebSockets to this site only ('self' alone does not cover ws: in every browser).
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            f"connect-src 'self'{websocket_source()}; frame-ancestors 'none'; base-uri 'self'; "
+            "form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
