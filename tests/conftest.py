@@ -59,6 +59,16 @@ class FreshClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def session_id_for(person: Person) -> str:
+    """A login session's `_user_id` for `person`: a new open sign-in (accounts/sessions.py),
+    for tests that put it in a session directly instead of through the login form."""
+    from eventhub.accounts import sessions
+
+    sessions.start(person)
+    _db.session.commit()
+    return person.get_id()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")

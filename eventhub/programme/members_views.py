@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from ..accounts import service as accounts
+from ..accounts import sessions
 from ..accounts.forms import ConfirmForm, InviteForm, NewAccountForm, RoleForm
 from ..errors import DomainError
 from ..extensions import db, limiter
@@ -124,6 +125,7 @@ def change_role(event: Event, slug: str, membership_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
+        _reconnect(membership.person_id)
         flash(
             _(
                 "%(name)s is now %(role)s (%(where)s).",
@@ -143,12 +145,14 @@ def remove(event: Event, slug: str, membership_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = membership.person.public_name
+        person_id = membership.person_id
         try:
             members.remove_membership(membership)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
+            _reconnect(person_id)
             flash(_("%(name)s's role was removed.", name=name), "success")
         return _back_to_people(event)
     return render_template(
@@ -171,6 +175,13 @@ def withdraw(event: Event, slug: str, invitation_id: int):
         members.withdraw_invitation(invitation)
         flash(_("The invitation to %(email)s was withdrawn.", email=email), "success")
     return _back_to_people(event)
+
+
+def _reconnect(person_id: int) -> None:
+    """Her role changed: commit, then close her live sockets, so that they connect again and
+    join rooms (and moderators' channels) only as her new role allows."""
+    db.session.commit()
+    sessions.disconnect_sockets(person_id)
 
 
 def _back_to_people(event: Event):
@@ -215,7 +226,7 @@ def accept(token: str):
             flash(error.message, "error")
             status = 400
         else:
-            login_user(person)
+            sessions.sign_in(person)
             refresh_locale()
             return _welcome(invitation)
     elif form.errors:

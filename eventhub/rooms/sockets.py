@@ -18,7 +18,7 @@ from ..realtime import (
     event_handler,
     on_connect,
     on_disconnect,
-    socket_person_id,
+    socket_sign_in,
 )
 from ..types import utcnow
 from . import facilitation, moderation, posting, presence, present, removals, service
@@ -149,7 +149,7 @@ def _forget(sid: str) -> None:
 @event_handler(Send, loads_person=True)
 def send(p: Send) -> Reply:
     # The hot path (rooms/posting.py): her account is read with her standing in the room.
-    person_id = socket_person_id()
+    person_id, sign_in_hash = socket_sign_in()
     message = posting.post_message(
         p.room,
         person_id,
@@ -158,6 +158,7 @@ def send(p: Send) -> Reply:
         question_id=p.question,
         reply_to_id=p.reply_to,
         throttle=lambda: check_rate(f"room-send:{p.room}:{person_id}", service.message_rate()),
+        sign_in_hash=sign_in_hash,
     )
     reply = Reply(ack={"seq": message.seq, "id": message.id, "duplicate": message.duplicate})
     if not message.duplicate:

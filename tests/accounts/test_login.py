@@ -119,6 +119,7 @@ def limited_app(tmp_path):
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limited.sqlite'}",
         RATELIMIT_ENABLED=True,
         LOGIN_RATE_LIMIT="3 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="3 per minute",
     )
     with app.app_context():
         _db.create_all()
