@@ -54,6 +54,7 @@ class Config:
     ROOM_MESSAGE_RATE = _env("ROOM_MESSAGE_RATE", "10 per 10 seconds")
     ROOM_REPORT_RATE = _env("ROOM_REPORT_RATE", "5 per minute")
     ROOM_ACTION_RATE = _env("ROOM_ACTION_RATE", "30 per minute")
+    ROOM_HISTORY_RATE = _env("ROOM_HISTORY_RATE", "60 per minute")
     # With several workers: how often each looks for removed people's sockets (rooms/removals.py).
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
     # werkzeug's password hashing method; tests use a cheap one.

@@ -212,6 +212,18 @@ def _disconnect(reason=None):
             log.exception("disconnect hook %s failed (sid %s)", hook.__name__, sid)
 
 
+# Any event no handler knows (python-socketio's catch-all): docs/realtime.md promises an ack
+# for every event, so a client with a typo or an old protocol learns why nothing happened.
+@socketio.on("*")
+def _unknown_event(event, *_args):
+    name = event[:40] if isinstance(event, str) else ""
+    return {
+        "ok": False,
+        "error": "unknown-event",
+        "message": _("EventHub does not know the request “%(event)s”.", event=name),
+    }
+
+
 class SocketSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the cookie read once per Socket.IO connection.
 

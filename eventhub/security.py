@@ -7,6 +7,8 @@ import re
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import ids
+
 MIN_SECRET_BYTES = 32
 # One year: browsers then refuse plain HTTP to this host even on a first bad link.
 HSTS_SECONDS = 365 * 24 * 3600
@@ -53,6 +55,8 @@ def websocket_source() -> str:
 
 
 def init_app(app: Flask) -> None:
+    ids.init_app(app)
+
     @app.after_request
     def _hsts(response):
         if app.config.get("PRODUCTION") and app.config.get("HSTS_ENABLED", True):

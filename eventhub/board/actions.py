@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db, socketio
+from ..ids import parse_id
 from ..programme.models import WorkingGroup
 from ..programme.service import group_by_key
 from ..web import requires
@@ -34,8 +35,7 @@ def _back(group: WorkingGroup, anchor: str = "") -> str:
 
 
 def _int(name: str) -> int | None:
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return parse_id(request.form.get(name))
 
 
 def _failed(group: WorkingGroup, error: DomainError, anchor: str = ""):
@@ -80,7 +80,7 @@ def _me():
 @requires("group.view", group_by_key)
 def add(group: WorkingGroup, slug: str, key: str):
     form = request.form
-    sources = [int(s) for s in form.getlist("sources") if s.isdigit() and len(s) < 12]
+    sources = [i for i in map(parse_id, form.getlist("sources")) if i is not None]
     result: list[BoardItem] = []
 
     def change():

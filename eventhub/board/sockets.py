@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ..errors import NotFound
 from ..extensions import db, socketio
+from ..ids import DbId
 from ..permissions import may
 from ..programme.models import WorkingGroup
 from ..realtime import Payload, Reply, check_rate, event_handler
@@ -22,7 +23,7 @@ from . import service
 from .models import MAX_COMMENT, MAX_SUMMARY, MAX_TEXT, BoardItem
 from .present import item_data
 
-Id = Annotated[int, Field(ge=1)]
+Id = DbId
 # Generous bounds against abuse; the service gives the clear message for text over MAX_TEXT.
 LongText = Annotated[str, Field(max_length=MAX_TEXT * 4)]
 

@@ -115,11 +115,14 @@ def _invite(session: Session, person: Person, organizer: Party, stamp: datetime)
 
 
 def _subject(session: Session) -> str:
+    # A mail header is one line: a title stored before titles were checked may hold a line
+    # break (Python's mail refuses the header, finding 9 of issue 11); it reads as a space.
+    title = " ".join(session.title.split())
     if session.cancelled:
-        return _("Cancelled: %(title)s", title=session.title)
+        return _("Cancelled: %(title)s", title=title)
     if session.sequence > 0:
-        return _("Updated invitation: %(title)s", title=session.title)
-    return _("Invitation: %(title)s", title=session.title)
+        return _("Updated invitation: %(title)s", title=title)
+    return _("Invitation: %(title)s", title=title)
 
 
 def _body(session: Session, person: Person, url: str) -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import literal, select
 
 from ..extensions import db
+from ..limits import check_programme_file
 from ..types import utcnow
 from .filechecks import Problems
 from .fileformat import (
@@ -75,6 +76,7 @@ def import_programme(text: str, *, source: str = "<programme>") -> ImportReport:
 
     Raises Invalid, listing every problem, before anything is written.
     """
+    check_programme_file(text, source)  # size, depth and counts first (eventhub/limits.py)
     programme = parse_programme(text, source=source)
     return apply_programme(programme, source=source)
 

@@ -205,7 +205,10 @@ def accept(token: str):
         if form.validate_on_submit():
             members.accept_invitation(invitation, current_user._get_current_object())
             return _welcome(invitation)
-        return render_template("members/accept.html", mode="signed-in", form=form, **common)
+        invited = members.is_invited(invitation, current_user._get_current_object())
+        return render_template(
+            "members/accept.html", mode="signed-in", form=form, invited=invited, **common
+        )
     if accounts.find_person(invitation.email) is not None:
         login_link = url_for("accounts.login", next=request.path)
         return render_template(

@@ -23,6 +23,7 @@ from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import room_access
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
+from ..text import has_controls, is_blank
 from ..types import utcnow
 from .models import Message, Room, RoomMute, RoomRemoval
 from .service import MAX_BODY, Muted, check_entry, mute_in_force
@@ -235,8 +236,12 @@ def post_message(
 
 def _checked_body(body: str) -> str:
     body = body.strip()
-    if not body:
+    if is_blank(body):
         raise Invalid(_("The message is empty. Write something before sending."))
+    if has_controls(body, multiline=True):
+        raise Invalid(
+            _("The message contains characters that cannot be shown. Remove them and send again.")
+        )
     if len(body) > MAX_BODY:
         raise Invalid(
             _(

@@ -170,6 +170,8 @@ def send(p: Send) -> Reply:
 @event_handler(History)
 def history(p: History) -> Reply:
     person, room = member_in(p.room)
+    # A page of up to MAX_PAGE messages per call: reading the whole room in a loop is limited.
+    check_rate(f"room-history:{room.id}:{person.id}", service.history_rate())
     moderator = service.is_moderator(person, room)
     if p.before is not None:
         messages, more = service.messages_before(room, p.before, moderator, p.limit)
