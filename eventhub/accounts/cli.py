@@ -38,6 +38,3 @@ def sign_out_everywhere(email: str) -> None:
     db.session.commit()
     sessions.disconnect_sockets(person.id)
     click.echo(f"{count} sign-in(s) of {person.email} ended.")
-
-
-commands: list = [deactivate_person, sign_out_everywhere]

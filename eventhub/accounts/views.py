@@ -25,7 +25,6 @@ from . import service, sessions
 from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm
 
 bp = Blueprint("accounts", __name__)
-blueprints = [bp]
 
 
 def _login_rate_limit() -> str:
