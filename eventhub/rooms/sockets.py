@@ -142,6 +142,13 @@ def _start_removal_sweep(_person: Person) -> None:
     removals.start(current_app._get_current_object())
 
 
+def _announce_presence(room_id: int) -> None:
+    socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+
+
+presence.announce = _announce_presence
+
+
 @on_disconnect
 def _forget(sid: str) -> None:
     for room_id in presence.leave_all(sid):
