@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db, socketio
 from ..types import utcnow
@@ -23,6 +23,8 @@ from .models import Person, SignIn
 # A sign-in's "last active" time is written at most this often (not on every request).
 LAST_SEEN_STEP = timedelta(minutes=10)
 MAX_USER_AGENT = 200
+# Ended or expired sign-ins are deleted this long after (when she next signs in).
+KEEP_ENDED = timedelta(days=30)
 
 
 def token_hash(secret: str) -> str:
@@ -51,6 +53,13 @@ def start(person: Person, *, remember: bool = False, user_agent: str = "") -> st
     """Open a sign-in for `person`; the secret her cookies will carry (set on `person` too)."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
+    # Her sign-ins ended or expired long ago are of no use to her list: forget them.
+    db.session.execute(
+        delete(SignIn).where(
+            SignIn.person_id == person.id,
+            or_(SignIn.ended_at < now - KEEP_ENDED, SignIn.expires_at < now - KEEP_ENDED),
+        )
+    )
     db.session.add(
         SignIn(
             person_id=person.id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func
+
 from eventhub.accounts import service as accounts
 from eventhub.accounts import sessions
 from eventhub.accounts.models import SignIn
@@ -214,3 +216,15 @@ def test_a_role_change_closes_her_sockets_so_they_join_again_with_the_new_role(
     )
     assert response.status_code == 302
     assert not fac_socket.is_connected()
+
+
+def test_sign_ins_ended_long_ago_are_forgotten_at_the_next_sign_in(app, db, make_person):
+    from datetime import timedelta
+
+    person = make_person()
+    _sign_in(app, person).post("/logout")
+    old = db.session.scalar(db.select(SignIn).where(SignIn.person_id == person.id))
+    old.ended_at -= sessions.KEEP_ENDED + timedelta(minutes=1)
+    db.session.commit()
+    _sign_in(app, person)
+    assert db.session.scalar(db.select(func.count()).select_from(SignIn)) == 1
