@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from .errors import DomainError, NotFound
 from .extensions import db, login_manager
+from .ids import parse_id
 from .permissions import may
 from .security import websocket_source
 
@@ -85,12 +86,24 @@ def same_site(target: str) -> bool:
     )
 
 
-def redirect_back(default: str):
-    """Back to a same-site `next` target, else to `default`."""
+def redirect_back(default: str, *, anchor: str = "", code: int = 302):
+    """Back to a same-site `next` target, else to `default`; at `#anchor` if given."""
     target = request.form.get("next") or request.args.get("next")
-    if target and same_site(target):
-        return redirect(target)
-    return redirect(default)
+    if not (target and same_site(target)):
+        target = default
+    if anchor:
+        target = f"{target.split('#', 1)[0]}#{anchor}"
+    return redirect(target, code=code)
+
+
+def form_id(name: str) -> int | None:
+    """A posted record id (within the database's range), or None when absent or malformed."""
+    return parse_id(request.form.get(name))
+
+
+def form_ids(name: str) -> list[int]:
+    """Every well-formed record id posted under `name` (a multiple choice); others are dropped."""
+    return [i for i in map(parse_id, request.form.getlist(name)) if i is not None]
 
 
 def init_app(app) -> None:
@@ -129,6 +142,12 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    _register_error_pages(app)
+
+
+def _register_error_pages(app) -> None:
+    """Every error as a page in her language (and a rollback); domain errors say their own."""
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):

@@ -8,7 +8,6 @@ Create Date: 2026-11-27 17:42:31.016725
 from alembic import op
 import sqlalchemy as sa
 
-import eventhub.types
 
 
 # revision identifiers, used by Alembic.
@@ -26,10 +25,10 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('remember', sa.Boolean(), nullable=False),
     sa.Column('user_agent', sa.String(length=200), nullable=False),
-    sa.Column('created_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', eventhub.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_sign_in_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_sign_in_token_hash'))
