@@ -17,6 +17,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db, socketio
+from ..ids import parse_id
 from ..types import utcnow
 from .models import Person, SignIn
 
@@ -35,12 +36,11 @@ def parse_session_id(value: str | None) -> tuple[int, str] | None:
     """(person id, secret) from a session's `_user_id`, or None when it is not one of ours."""
     if not isinstance(value, str) or "." not in value:
         return None
-    person_id, _, secret = value.partition(".")
-    if not person_id.isascii() or not person_id.isdigit() or len(person_id) > 18 or not secret:
+    raw_id, _, secret = value.partition(".")
+    person_id = parse_id(raw_id)
+    if person_id is None or not secret or len(secret) > 100:
         return None
-    if len(secret) > 100:
-        return None
-    return int(person_id), secret
+    return person_id, secret
 
 
 def _lifetime(remember: bool) -> timedelta:
