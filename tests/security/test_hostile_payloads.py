@@ -21,6 +21,7 @@ from eventhub.board import service as board
 from eventhub.board.models import BoardItem
 from eventhub.extensions import db as _db
 from eventhub.extensions import socketio
+from eventhub.qa import service as qa
 from eventhub.rooms import presence
 from eventhub.rooms.models import Message, Room
 from eventhub.rooms.service import room_for_group
@@ -86,11 +87,14 @@ def world(app, db, make_event, make_person, add_member, login):
         ]
     )
     item = board.add_item(boss, wg1, kind="insight", text="An insight")
+    plenary = next(s for s in event.sessions if s.key == "opening")
+    question, _new = qa.ask(plenary, other, "A question for the panel?")
     db.session.commit()
     login(boss)
-    ids = [room.id, wg1.id, item.id, other.id, boss.id, 1, 2]
+    ids = [room.id, wg1.id, item.id, other.id, boss.id, plenary.id, question.id, 1, 2]
     R, G, It, P = room.id, wg1.id, item.id, other.id  # noqa: N806
     M, Q = room_messages(room)[0], wg1.guiding_questions[0].id  # noqa: N806
+    S, Qn = plenary.id, question.id  # noqa: N806
     valid = {
         "join": {"room": R}, "leave": {"room": R}, "raise_hand": {"room": R},
         "lower_hand": {"room": R}, "stop_timer": {"room": R}, "clear_queue": {"room": R},
@@ -109,6 +113,13 @@ def world(app, db, make_event, make_person, add_member, login):
         "board_endorse": {"item": It, "endorse": True}, "board_comment": {"item": It, "body": "c"},
         "board_source": {"item": It, "message": M}, "board_reorder": {"group": G, "items": [It]},
         "board_freeze": {"group": G, "frozen": False}, "no_such_event": {"room": R},
+        "qa_join": {"session": S}, "qa_leave": {"session": S},
+        "qa_ask": {"session": S, "body": "Why?", "client_id": "q1"},
+        "qa_edit": {"question": Qn, "body": "Why not?"}, "qa_withdraw": {"question": Qn},
+        "qa_vote": {"question": Qn, "up": True},
+        "qa_moderate": {"question": Qn, "action": "approve"},
+        "qa_merge": {"question": Qn, "into": Qn}, "qa_report": {"question": Qn, "included": True},
+        "qa_settings": {"session": S, "premoderated": True},
     }  # fmt: skip
     yield {"event": event, "room": room, "ids": ids, "boss": boss, "valid": valid}
     presence.clear()
@@ -220,7 +231,9 @@ SOCKET_EVENTS = [
     "give_floor", "start_timer", "stop_timer", "hide", "unhide", "mute", "unmute", "remove",
     "readmit", "dismiss_report", "board_join", "board_leave", "board_add", "board_edit",
     "board_state", "board_merge", "board_endorse", "board_comment", "board_source",
-    "board_reorder", "board_freeze", "clear_queue", "no_such_event",
+    "board_reorder", "board_freeze", "clear_queue", "no_such_event", "qa_join", "qa_leave",
+    "qa_ask", "qa_edit", "qa_withdraw", "qa_vote", "qa_moderate", "qa_merge", "qa_report",
+    "qa_settings",
 ]  # fmt: skip
 
 
