@@ -15,6 +15,7 @@ from ..accounts.models import Person
 from ..errors import Invalid, NotAllowed, NotFound  # noqa: F401  (NotFound: for the edges)
 from ..extensions import db
 from ..permissions import may
+from ..programme import activity
 from ..programme.models import WorkingGroup
 from ..types import utcnow
 from .models import (
@@ -372,5 +373,8 @@ def set_frozen(person: Person, group: WorkingGroup, frozen: bool) -> BoardState:
         )
     state.frozen_at = utcnow() if frozen else None
     state.frozen_by = person if frozen else None
+    activity.record(
+        group.event, person, "board.freeze" if frozen else "board.unfreeze", group=group.key
+    )
     db.session.flush()
     return state

@@ -10,6 +10,7 @@ from sqlalchemy import literal, select
 
 from ..extensions import db
 from ..types import utcnow
+from . import activity
 from .filechecks import Problems
 from .fileformat import (
     EventData,
@@ -98,6 +99,16 @@ def apply_programme(programme: Programme, *, source: str = "<programme>") -> Imp
         raise invalid(problems, source)
     _apply_sessions(event, programme.sessions, groups, report)
     db.session.flush()
+    if report.has_changes:
+        activity.record(
+            event,
+            None,
+            "programme.import",
+            created=report.created,
+            added=len(report.added),
+            changed=len(report.changed),
+            cancelled=len(report.cancelled),
+        )
     return report
 
 
