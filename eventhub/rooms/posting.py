@@ -22,6 +22,7 @@ from ..accounts.models import Person
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import room_access
+from ..programme import identity
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
 from ..types import utcnow
 from .models import Message, Room, RoomMute, RoomRemoval
@@ -44,6 +45,8 @@ class Posted:
     seq: int
     author_id: int
     author_name: str
+    # Her role mark in the room (programme.identity): "facilitator", "rapporteur", "organiser".
+    author_role: str | None
     body: str
     question_id: int | None
     reply_to_id: int | None
@@ -76,9 +79,21 @@ _STANDING = (
     .outerjoin(
         Membership, and_(Membership.person_id == Person.id, Membership.event_id == Room.event_id)
     )
-    .outerjoin(RoomMute, and_(RoomMute.room_id == Room.id, RoomMute.person_id == Person.id))
     .outerjoin(
-        RoomRemoval, and_(RoomRemoval.room_id == Room.id, RoomRemoval.person_id == Person.id)
+        RoomMute,
+        and_(
+            RoomMute.room_id == Room.id,
+            RoomMute.person_id == Person.id,
+            RoomMute.ended_at.is_(None),
+        ),
+    )
+    .outerjoin(
+        RoomRemoval,
+        and_(
+            RoomRemoval.room_id == Room.id,
+            RoomRemoval.person_id == Person.id,
+            RoomRemoval.readmitted_at.is_(None),
+        ),
     )
     .outerjoin(
         Message,
@@ -137,10 +152,9 @@ def post_message(
     me = rows[0]
     if not me.active:
         raise NotAllowed(_("Please sign in again."))
+    grants = [Grant(row.role, row.grant_group_id) for row in rows if row.role is not None]
     enter, runs = room_access(
-        [Grant(row.role, row.grant_group_id) for row in rows if row.role is not None],
-        group_id=me.working_group_id,
-        plenary=me.session_kind in PLENARY_KINDS,
+        grants, group_id=me.working_group_id, plenary=me.session_kind in PLENARY_KINDS
     )
     check_entry(
         me.working_group_id is not None,
@@ -148,6 +162,8 @@ def post_message(
         removed=enter and not runs and me.removal_id is not None,
     )
     author_name = Person.public_name_of(me.display_name, me.name, me.email)
+    mark = identity.mark_of(grants, me.working_group_id)
+    author_role = mark.value if mark is not None else None
     if me.resend_id is not None:
         return Posted(
             room_id=room_id,
@@ -155,6 +171,7 @@ def post_message(
             seq=me.resend_seq,
             author_id=author_id,
             author_name=author_name,
+            author_role=author_role,
             body=me.resend_body,
             question_id=me.resend_question_id,
             reply_to_id=me.resend_reply_to_id,
@@ -206,6 +223,7 @@ def post_message(
         seq=seq,
         author_id=author_id,
         author_name=author_name,
+        author_role=author_role,
         body=body,
         question_id=question_id,
         reply_to_id=reply_to_id,

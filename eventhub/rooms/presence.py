@@ -8,13 +8,13 @@ from __future__ import annotations
 import threading
 
 _lock = threading.Lock()
-# room id -> socket id -> (person id, public name)
-_rooms: dict[int, dict[str, tuple[int, str]]] = {}
+# room id -> socket id -> (person id, public name, role mark or None)
+_rooms: dict[int, dict[str, tuple[int, str, str | None]]] = {}
 
 
-def enter(room_id: int, sid: str, person_id: int, name: str) -> None:
+def enter(room_id: int, sid: str, person_id: int, name: str, role: str | None = None) -> None:
     with _lock:
-        _rooms.setdefault(room_id, {})[sid] = (person_id, name)
+        _rooms.setdefault(room_id, {})[sid] = (person_id, name, role)
 
 
 def leave(room_id: int, sid: str) -> bool:
@@ -42,22 +42,22 @@ def leave_all(sid: str) -> list[int]:
 
 def sids_of(room_id: int, person_id: int) -> list[str]:
     with _lock:
-        return [sid for sid, (pid, _) in _rooms.get(room_id, {}).items() if pid == person_id]
+        return [sid for sid, (pid, *_) in _rooms.get(room_id, {}).items() if pid == person_id]
 
 
 def pairs() -> set[tuple[int, int]]:
     """(room id, person id) for everyone present in this process."""
     with _lock:
-        return {(room_id, pid) for room_id, sids in _rooms.items() for pid, _ in sids.values()}
+        return {(room_id, pid) for room_id, sids in _rooms.items() for pid, *_ in sids.values()}
 
 
 def people(room_id: int) -> list[dict]:
-    """Everyone present, once each however many tabs she has open, by name."""
+    """Everyone present, once each however many tabs she has open, by name, with her mark."""
     with _lock:
-        unique = {pid: name for pid, name in _rooms.get(room_id, {}).values()}
+        unique = {pid: (name, role) for pid, name, role in _rooms.get(room_id, {}).values()}
     return [
-        {"id": pid, "name": name}
-        for pid, name in sorted(unique.items(), key=lambda i: (i[1].lower(), i[0]))
+        {"id": pid, "name": name, "role": role}
+        for pid, (name, role) in sorted(unique.items(), key=lambda i: (i[1][0].lower(), i[0]))
     ]
 
 

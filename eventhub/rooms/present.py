@@ -9,7 +9,8 @@ from datetime import datetime
 
 from ..accounts.models import Person
 from ..markup import render_light
-from ..programme.models import GuidingQuestion
+from ..programme import identity
+from ..programme.models import GuidingQuestion, Role
 from ..types import utcnow
 from . import facilitation, moderation, presence
 from .models import Hand, Message, MessageReport, Room
@@ -23,6 +24,19 @@ def iso(instant: datetime | None) -> str | None:
 
 def person(p: Person | None) -> dict | None:
     return {"id": p.id, "name": p.public_name} if p is not None else None
+
+
+def author(p: Person | None, marks: dict[int, Role]) -> dict | None:
+    """A message's author with her role mark in the room (None for participants)."""
+    if p is None:
+        return None
+    role = marks.get(p.id)
+    return {"id": p.id, "name": p.public_name, "role": role.value if role else None}
+
+
+def room_marks(room: Room) -> dict[int, Role]:
+    """Person id -> role mark in this room, for presenting its messages and people."""
+    return identity.marks(room.event, room.working_group)
 
 
 def question(q: GuidingQuestion | None) -> dict | None:
@@ -46,18 +60,21 @@ def _message(room_id, id, seq, author, body, question, reply_to, created_at, hid
 
 def posted(p: Posted) -> dict:
     """A message just posted, as `message` presents it (a new message is not hidden)."""
-    author = {"id": p.author_id, "name": p.author_name}
+    author = {"id": p.author_id, "name": p.author_name, "role": p.author_role}
     return _message(
         p.room_id, p.id, p.seq, author, p.body, p.question_id, p.reply_to_id, p.created_at, False
     )
 
 
-def message(m: Message, *, moderator: bool = False) -> dict:
+def message(m: Message, *, moderator: bool = False, marks: dict[int, Role] | None = None) -> dict:
+    """The message as clients get it; `marks` (from `room_marks`) saves a query per message."""
+    if marks is None:
+        marks = room_marks(m.room)
     data = _message(
         m.room_id,
         m.id,
         m.seq,
-        person(m.author),
+        author(m.author, marks),
         m.body,
         m.guiding_question_id,
         m.reply_to_id,

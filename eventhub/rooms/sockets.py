@@ -94,7 +94,11 @@ def join(p: Join) -> Reply:
     join_room(channel(room.id))
     if moderator:
         join_room(moderators_channel(room.id))
-    presence.enter(room.id, request.sid, person.id, person.public_name)
+    marks = present.room_marks(room)
+    mark = marks.get(person.id)
+    presence.enter(
+        room.id, request.sid, person.id, person.public_name, mark.value if mark else None
+    )
     last_seq = service.current_last_seq(room)
     if p.after is None:
         messages, more = service.recent_messages(room, moderator)
@@ -103,7 +107,7 @@ def join(p: Join) -> Reply:
         messages, more, until = service.messages_after(room, p.after, moderator)
     ack = {
         "room": present.room_state(room, person),
-        "messages": [present.message(m, moderator=moderator) for m in messages],
+        "messages": [present.message(m, moderator=moderator, marks=marks) for m in messages],
         "more": more,
         "last_seq": last_seq,
         "until": until,
@@ -175,9 +179,10 @@ def history(p: History) -> Reply:
         until = p.before - 1  # meaningful for `after` only; kept so the ack has one shape
     else:
         messages, more, until = service.messages_after(room, p.after, moderator, p.limit)
+    marks = present.room_marks(room)
     return Reply(
         ack={
-            "messages": [present.message(m, moderator=moderator) for m in messages],
+            "messages": [present.message(m, moderator=moderator, marks=marks) for m in messages],
             "more": more,
             "until": until,
         }

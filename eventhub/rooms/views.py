@@ -72,6 +72,7 @@ def _page(room: Room, back: str, here: str):
         muted_until=service.muted_until(room, person),
         messages=messages,
         by_id={m.id: m for m in messages},
+        marks=present.room_marks(room),
         more=more,
         until=until,
         questions=service.questions(room),

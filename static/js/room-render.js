@@ -36,11 +36,18 @@ function el(tag, attrs = {}, ...children) {
 
 export { el };
 
+// The mark beside the name of whoever runs the room (as macros.html's role_mark renders it).
+export function roleMark(role, strings) {
+  const label = role && strings[`role-${role}`];
+  return label ? el("span", { class: `role-mark role-${role}`, text: label }) : "";
+}
+
 // The html field is sanitized by the server (nh3); it is the only HTML we ever insert.
 export function messageElement(m, ctx) {
   const { strings, questions, authorOf } = ctx;
   const meta = el("p", { class: "message-meta" });
-  meta.append(el("span", { class: "message-author", text: m.author ? m.author.name : strings.formerParticipant }), " ");
+  meta.append(el("bdi", { class: "message-author", text: m.author ? m.author.name : strings.formerParticipant }));
+  meta.append(roleMark(m.author && m.author.role, strings), " ");
   meta.append(el("time", { datetime: m.created_at, text: clock(m.created_at) }));
   const question = m.question ? questions.get(m.question) : null;
   if (question) {

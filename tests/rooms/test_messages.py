@@ -40,7 +40,8 @@ def test_message_is_broadcast_to_everyone_in_the_room_with_its_seq(room, member,
     ack = send(sa, room, "Hello **all**, see https://example.org")
     assert ack == {"ok": True, "seq": 1, "id": ack["id"], "duplicate": False}
     [(_, message)] = received(sb, "message")
-    assert message["seq"] == 1 and message["author"] == {"id": a.id, "name": a.public_name}
+    assert message["seq"] == 1
+    assert message["author"] == {"id": a.id, "name": a.public_name, "role": None}
     assert "<strong>all</strong>" in message["html"]
     assert message["hidden"] is False and message["question"] is None
     assert received(sa, "message")[0][1] == message  # the sender sees it too
@@ -179,7 +180,7 @@ def test_chatham_house_room_shows_display_names_and_never_emails(room, member, g
     everything = repr(events) + repr(ack)
     assert "Sunflower" in everything
     assert "secret.person" not in everything and "Real Name" not in everything
-    assert {"id": a.id, "name": "Sunflower"} in ack["room"]["presence"]
+    assert {"id": a.id, "name": "Sunflower", "role": None} in ack["room"]["presence"]
 
 
 def test_presence_lists_who_is_here_and_updates_on_leave_and_disconnect(room, member, group):
