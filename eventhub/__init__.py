@@ -1,4 +1,33 @@
-"""EventHub: international meetings that end in agreed recommendations."""
+"""EventHub: international meetings that end in agreed recommendations.
+
+`create_app()` binds the extensions, then asks each domain listed in `DOMAINS` to register
+itself. Nothing is found by file name: what a domain adds to the app is what its
+`register(app)` says. To add a domain (say `jobs`):
+
+1. Create the package `eventhub/jobs/` with the modules it needs (models.py, service.py,
+   views.py, sockets.py, cli.py; docs/architecture.md says what goes where).
+2. In `eventhub/jobs/__init__.py` write `register(app)`; import the domain's modules inside
+   it (not at the package's top, so importing `eventhub.jobs` stays cheap and cycle-free) and
+   register what they define:
+
+       def register(app) -> None:
+           from . import cli, models, sockets, views  # noqa: F401  (models: its tables)
+
+           app.register_blueprint(views.bp)      # blueprints (their template filters too)
+           sockets.events.register()             # socket handlers: `events = SocketEvents()`
+           app.cli.add_command(cli.jobs_command) # CLI commands
+
+   Import `models` even if nothing else uses it, so that Alembic and `db.create_all()` know
+   the tables. Socket handlers are decorated `@events.on("name")` with a module's own
+   `events = realtime.SocketEvents()`, never `@socketio.on`, which would reach only the
+   first app built in a process. Connect and disconnect have one handler each, in realtime:
+   a domain adds `realtime.on_connect`/`on_disconnect` hooks.
+3. Add the package to `DOMAINS` below, after the domains it imports (imports go one way).
+
+A domain adds to another domain's page only through a hook the other one documents (the board
+shows its items on room pages with `rooms.hooks.provide_message_links`), never through a
+template global the page checks for.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +38,7 @@ from flask import Flask
 
 from config import DEV_SECRET, config_for
 
+from . import accounts, board, calendar, programme, reports, rooms
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from .realtime import SocketSessionInterface
 
@@ -29,11 +59,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
 
-    from . import i18n, web
+    from . import i18n, markup, realtime, web
 
-    # Domain modules first: their `@socketio.on` handlers must be known before
-    # socketio.init_app() builds the server, so that every app (tests build many) gets them.
-    modules = _domain_modules()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -52,41 +79,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.session_interface = SocketSessionInterface()
     i18n.init_app(app)
     web.init_app(app)
-
-    from .markup import init_app as init_markup
-
-    init_markup(app)
-    _register_domains(app, modules)
+    markup.init_app(app)
+    # After socketio.init_app(): handlers go on the server it built for this app.
+    realtime.register(app)
+    for domain in DOMAINS:
+        domain.register(app)
     return app
 
 
-DOMAINS = ("accounts", "programme", "rooms", "board", "reports", "calendar", "api")
-
-
-def _domain_modules() -> list:
-    """Each domain's modules that register something: models, `*views`, `*sockets`, `*cli`."""
-    import pkgutil
-    from importlib import import_module
-
-    modules = []
-    for domain in DOMAINS:
-        package = import_module(f"{__name__}.{domain}")
-        for name in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
-            if name == "models" or name.endswith(("views", "sockets", "cli")):
-                modules.append(import_module(f"{package.__name__}.{name}"))
-    return modules
-
-
-def _register_domains(app: Flask, modules: list) -> None:
-    """Blueprints from `blueprints` lists, CLI commands from `commands` lists."""
-    from .accounts import auth
-
-    auth.init_app(app)
-    for module in modules:
-        for blueprint in getattr(module, "blueprints", ()):
-            app.register_blueprint(blueprint)
-        for command in getattr(module, "commands", ()):
-            app.cli.add_command(command)
+# Every domain, in the order they may import each other (DESIGN.md); each has `register(app)`.
+DOMAINS = (accounts, programme, rooms, board, reports, calendar)
 
 
 def _cors_origins(app: Flask):

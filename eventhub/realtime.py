@@ -191,9 +191,42 @@ def on_disconnect(hook: Callable[[str], None]) -> Callable[[str], None]:
     return hook
 
 
+class SocketEvents:
+    """A module's Socket.IO handlers, collected where they are written (`@events.on("join")`)
+    and put on an application's server by its domain's `register(app)`.
+
+    Not `@socketio.on`: that registers on whichever server exists at import time, so a handler
+    reached only through the first app's imports would be missing from every later app (tests
+    build many); here each app gets every handler because its factory asks for them.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: list[tuple[str, Callable]] = []
+
+    def on(self, event: str) -> Callable[[Callable], Callable]:
+        def collect(handler: Callable) -> Callable:
+            self._handlers.append((event, handler))
+            return handler
+
+        return collect
+
+    def register(self) -> None:
+        """Put these handlers on the server that `socketio.init_app(app)` just built."""
+        for event, handler in self._handlers:
+            socketio.on_event(event, handler)
+
+
+events = SocketEvents()
+
+
+def register(app) -> None:
+    """The connect/disconnect pair every socket goes through (see `on_connect`)."""
+    events.register()
+
+
 # The one connect/disconnect handler pair of the default namespace: domains add hooks above
-# instead of registering their own (a second `@socketio.on("connect")` would replace this one).
-@socketio.on("connect")
+# instead of registering their own (a second `@events.on("connect")` would replace this one).
+@events.on("connect")
 def _connect(auth=None):
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("unauthorized")
@@ -202,7 +235,7 @@ def _connect(auth=None):
         hook(current_user._get_current_object())
 
 
-@socketio.on("disconnect")
+@events.on("disconnect")
 def _disconnect(reason=None):
     sid = request.sid
     for hook in _disconnect_hooks:

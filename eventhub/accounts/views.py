@@ -24,7 +24,6 @@ from . import service
 from .forms import LoginForm, PasswordForm, ProfileForm
 
 bp = Blueprint("accounts", __name__)
-blueprints = [bp]
 
 
 def _login_rate_limit() -> str:

@@ -91,6 +91,3 @@ def import_board_command(slug: str, file: Path, replace: bool) -> None:
         db.session.commit()
         for note in notes:
             click.echo(note)
-
-
-commands = [export_board_command, import_board_command]

@@ -14,13 +14,15 @@ from flask_socketio import join_room, leave_room
 from pydantic import Field
 
 from ..errors import NotFound
-from ..extensions import db, socketio
+from ..extensions import db
 from ..permissions import may
 from ..programme.models import WorkingGroup
-from ..realtime import Payload, Reply, check_rate, event_handler
+from ..realtime import Payload, Reply, SocketEvents, check_rate, event_handler
 from . import service
 from .models import MAX_COMMENT, MAX_SUMMARY, MAX_TEXT, BoardItem
 from .present import item_data
+
+events = SocketEvents()  # registered by eventhub.board.register
 
 Id = Annotated[int, Field(ge=1)]
 # Generous bounds against abuse; the service gives the clear message for text over MAX_TEXT.
@@ -130,7 +132,7 @@ def _item_reply(*items: BoardItem, ack: dict | None = None) -> Reply:
     return reply
 
 
-@socketio.on("board_join")
+@events.on("board_join")
 @event_handler(GroupPayload)
 def on_join(payload: GroupPayload) -> Reply:
     group = _group(payload.group)
@@ -147,14 +149,14 @@ def on_join(payload: GroupPayload) -> Reply:
     )
 
 
-@socketio.on("board_leave")
+@events.on("board_leave")
 @event_handler(GroupPayload)
 def on_leave(payload: GroupPayload) -> Reply:
     leave_room(socket_room(payload.group))
     return Reply()
 
 
-@socketio.on("board_add")
+@events.on("board_add")
 @event_handler(AddPayload)
 def on_add(payload: AddPayload) -> Reply:
     group = _group(payload.group)
@@ -172,7 +174,7 @@ def on_add(payload: AddPayload) -> Reply:
     return _item_reply(item)
 
 
-@socketio.on("board_edit")
+@events.on("board_edit")
 @event_handler(EditPayload)
 def on_edit(payload: EditPayload) -> Reply:
     item = _item(payload.item)
@@ -189,7 +191,7 @@ def on_edit(payload: EditPayload) -> Reply:
     return _item_reply(item)
 
 
-@socketio.on("board_state")
+@events.on("board_state")
 @event_handler(StatePayload)
 def on_state(payload: StatePayload) -> Reply:
     item = _item(payload.item)
@@ -198,7 +200,7 @@ def on_state(payload: StatePayload) -> Reply:
     return _item_reply(item)
 
 
-@socketio.on("board_merge")
+@events.on("board_merge")
 @event_handler(MergePayload)
 def on_merge(payload: MergePayload) -> Reply:
     item = _item(payload.item)
@@ -208,7 +210,7 @@ def on_merge(payload: MergePayload) -> Reply:
     return _item_reply(into, item)
 
 
-@socketio.on("board_endorse")
+@events.on("board_endorse")
 @event_handler(EndorsePayload)
 def on_endorse(payload: EndorsePayload) -> Reply:
     item = _item(payload.item)
@@ -220,7 +222,7 @@ def on_endorse(payload: EndorsePayload) -> Reply:
     return _item_reply(item, ack={"item": item_broadcast(item), "endorsed": payload.endorse})
 
 
-@socketio.on("board_comment")
+@events.on("board_comment")
 @event_handler(CommentPayload)
 def on_comment(payload: CommentPayload) -> Reply:
     item = _item(payload.item)
@@ -229,7 +231,7 @@ def on_comment(payload: CommentPayload) -> Reply:
     return _item_reply(item, ack={"item": item_broadcast(item), "comment": comment.id})
 
 
-@socketio.on("board_source")
+@events.on("board_source")
 @event_handler(SourcePayload)
 def on_source(payload: SourcePayload) -> Reply:
     item = _item(payload.item)
@@ -238,7 +240,7 @@ def on_source(payload: SourcePayload) -> Reply:
     return _item_reply(item)
 
 
-@socketio.on("board_reorder")
+@events.on("board_reorder")
 @event_handler(ReorderPayload)
 def on_reorder(payload: ReorderPayload) -> Reply:
     group = _group(payload.group)
@@ -250,7 +252,7 @@ def on_reorder(payload: ReorderPayload) -> Reply:
     )
 
 
-@socketio.on("board_freeze")
+@events.on("board_freeze")
 @event_handler(FreezePayload)
 def on_freeze(payload: FreezePayload) -> Reply:
     group = _group(payload.group)

@@ -1,6 +1,7 @@
 """The board pages: the board itself (grouped, filtered), an item's detail with its history, exports.
 
-The POST routes for every change are in `actions.py` (same blueprint); board.js makes the page live.
+The POST routes for every change are in `actions.py` (same blueprint, which `register(app)` in
+this package registers once both modules have added their routes); board.js makes the page live.
 """
 
 from __future__ import annotations
@@ -20,19 +21,9 @@ from ..programme.service import event_by_slug, group_by_key
 from ..rooms.models import Message
 from ..web import requires
 from . import exports, service
-from .models import MAX_TEXT, BoardItem, ItemKind, ItemState, items_for_messages
+from .models import MAX_TEXT, BoardItem, ItemKind, ItemState
 
 bp = Blueprint("board", __name__)
-blueprints = [bp]
-
-
-@bp.app_template_global("board_items_fed_by")
-def board_items_fed_by(messages) -> dict[int, list[tuple[int, str]]]:
-    """For room pages: the board items each message fed, as (item id, reference).
-
-    A template global, so the room (which the board builds on) needs no import of the board.
-    """
-    return items_for_messages(m.id for m in messages)
 
 
 VIEWS = ("priority", "question", "audience", "state")
@@ -251,6 +242,3 @@ def load_item(slug: str, key: str, item_id: int, **_ignored) -> BoardItem:
     if item is None or item.working_group_id != group.id:
         raise NotFound(_("This item is not on this board. It may have been removed."))
     return item
-
-
-from . import actions  # noqa: E402,F401  (registers the POST routes on bp)

@@ -1,1 +1,9 @@
-"""calendar domain."""
+"""Calendar: feeds (.ics) for events, groups, sessions and each person; invites by e-mail."""
+
+
+def register(app) -> None:
+    """The feeds and invite pages (one blueprint, routes in both modules) and `calendar`."""
+    from . import cli, invite_views, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.calendar_command)

@@ -43,6 +43,3 @@ def calendar_command(slug: str, output: str | None) -> None:
     else:
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
-
-
-commands = [calendar_command]

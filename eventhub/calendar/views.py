@@ -13,7 +13,6 @@ from ..web import public, requires, signed_in
 from . import service
 
 bp = Blueprint("calendar", __name__)
-blueprints = [bp]
 
 
 def ics_response(body: bytes, filename: str, *, private: bool) -> Response:

@@ -92,6 +92,3 @@ def _export(slug: str, output: Path | None) -> None:
             )
             raise SystemExit(1) from None
         click.echo(_("Wrote %(file)s.", file=output))
-
-
-commands = [import_programme_command, export_programme_command]

@@ -19,7 +19,6 @@ from .models import Event, Session, SessionKind
 from .service import event_by_slug, session_by_key
 
 bp = Blueprint("programme_edit", __name__)
-blueprints = [bp]
 
 
 def _me():

@@ -167,6 +167,3 @@ def _print_logins(event: Event, rows) -> None:
     for row in rows:
         click.echo(line.format(*row).rstrip())
     click.echo("")
-
-
-commands = [create_user, demo_setup]

@@ -26,7 +26,6 @@ from .service import event_by_slug
 log = logging.getLogger(__name__)
 
 bp = Blueprint("members", __name__)
-blueprints = [bp]
 
 
 def _invitation_rate_limit() -> str:

@@ -19,7 +19,6 @@ from .models import Event, Session, WorkingGroup
 from .service import event_by_slug, group_by_key, session_by_key
 
 bp = Blueprint("programme", __name__)
-blueprints = [bp]
 
 
 @bp.app_template_filter("city")

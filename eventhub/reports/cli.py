@@ -78,6 +78,3 @@ def _report(
     target = output or Path(filename(data, fmt, language, edition))
     target.write_bytes(content)
     click.echo(f"{target} ({len(content):,} bytes)", err=True)
-
-
-commands = [report_command]

@@ -20,7 +20,6 @@ from .data import Edition, ReportData
 from .formats import build, filename, media_type
 
 bp = Blueprint("reports", __name__)
-blueprints = [bp]
 
 
 def _language() -> str:

@@ -5,8 +5,7 @@ Facilitators and organisers only; the protocol is docs/realtime.md.
 
 from __future__ import annotations
 
-from ..extensions import socketio
-from ..realtime import Reply, event_handler, person_room
+from ..realtime import Reply, SocketEvents, event_handler, person_room
 from . import facilitation, moderation, present, service
 from .payloads import Mute, OnMessage, OnPerson, OnReport
 from .sockets import (
@@ -18,8 +17,10 @@ from .sockets import (
     queue_reply,
 )
 
+events = SocketEvents()  # registered by eventhub.rooms.register
 
-@socketio.on("hide")
+
+@events.on("hide")
 @event_handler(OnMessage)
 def hide(p: OnMessage) -> Reply:
     me, room = moderator_in(p.room)
@@ -38,7 +39,7 @@ def hide(p: OnMessage) -> Reply:
     )
 
 
-@socketio.on("unhide")
+@events.on("unhide")
 @event_handler(OnMessage)
 def unhide(p: OnMessage) -> Reply:
     me, room = moderator_in(p.room)
@@ -57,7 +58,7 @@ def unhide(p: OnMessage) -> Reply:
     )
 
 
-@socketio.on("mute")
+@events.on("mute")
 @event_handler(Mute)
 def mute(p: Mute) -> Reply:
     me, room = moderator_in(p.room)
@@ -74,7 +75,7 @@ def mute(p: Mute) -> Reply:
     )
 
 
-@socketio.on("unmute")
+@events.on("unmute")
 @event_handler(OnPerson)
 def unmute(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
@@ -91,7 +92,7 @@ def unmute(p: OnPerson) -> Reply:
     )
 
 
-@socketio.on("remove")
+@events.on("remove")
 @event_handler(OnPerson)
 def remove(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
@@ -112,7 +113,7 @@ def remove(p: OnPerson) -> Reply:
     )
 
 
-@socketio.on("readmit")
+@events.on("readmit")
 @event_handler(OnPerson)
 def readmit(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
@@ -129,7 +130,7 @@ def readmit(p: OnPerson) -> Reply:
     )
 
 
-@socketio.on("dismiss_report")
+@events.on("dismiss_report")
 @event_handler(OnReport)
 def dismiss_report(p: OnReport) -> Reply:
     me, room = moderator_in(p.room)

@@ -14,6 +14,7 @@ from ..accounts.models import Person
 from ..extensions import socketio
 from ..realtime import (
     Reply,
+    SocketEvents,
     check_rate,
     event_handler,
     on_connect,
@@ -34,6 +35,8 @@ from .payloads import (
     SetQuestion,
     StartTimer,
 )
+
+events = SocketEvents()  # registered by eventhub.rooms.register
 
 
 def channel(room_id: int) -> str:
@@ -84,7 +87,7 @@ def moderation_notice(room: Room, action: str, by: Person, **extra) -> dict:
 # Joining, reading, writing --------------------------------------------------------------------
 
 
-@socketio.on("join")
+@events.on("join")
 @event_handler(Join)
 def join(p: Join) -> Reply:
     person, room = member_in(p.room)
@@ -115,7 +118,7 @@ def join(p: Join) -> Reply:
     return Reply(ack=ack).broadcast("presence", presence_of(room.id), to=channel(room.id))
 
 
-@socketio.on("leave")
+@events.on("leave")
 @event_handler(InRoom)
 def leave(p: InRoom) -> Reply:
     room = service.get_room(p.room)
@@ -149,7 +152,7 @@ def _forget(sid: str) -> None:
         socketio.emit("presence", presence_of(room_id), to=channel(room_id))
 
 
-@socketio.on("send")
+@events.on("send")
 @event_handler(Send, loads_person=True)
 def send(p: Send) -> Reply:
     # The hot path (rooms/posting.py): her account is read with her standing in the room.
@@ -169,7 +172,7 @@ def send(p: Send) -> Reply:
     return reply
 
 
-@socketio.on("history")
+@events.on("history")
 @event_handler(History)
 def history(p: History) -> Reply:
     person, room = member_in(p.room)
@@ -189,7 +192,7 @@ def history(p: History) -> Reply:
     )
 
 
-@socketio.on("report")
+@events.on("report")
 @event_handler(Report)
 def report(p: Report) -> Reply:
     person, room = member_in(p.room)
@@ -209,7 +212,7 @@ def queue_reply(room: Room, ack: dict | None = None) -> Reply:
     return Reply(ack=ack or {}).broadcast("queue", data, to=channel(room.id))
 
 
-@socketio.on("raise_hand")
+@events.on("raise_hand")
 @event_handler(InRoom)
 def raise_hand(p: InRoom) -> Reply:
     person, room = member_in(p.room)
@@ -219,7 +222,7 @@ def raise_hand(p: InRoom) -> Reply:
     return Reply(ack={"queue": data["queue"]}).broadcast("queue", data, to=channel(room.id))
 
 
-@socketio.on("lower_hand")
+@events.on("lower_hand")
 @event_handler(LowerHand)
 def lower_hand(p: LowerHand) -> Reply:
     person, room = member_in(p.room)
@@ -233,7 +236,7 @@ def lower_hand(p: LowerHand) -> Reply:
     return Reply(ack={"queue": data["queue"]}).broadcast("queue", data, to=channel(room.id))
 
 
-@socketio.on("set_question")
+@events.on("set_question")
 @event_handler(SetQuestion)
 def set_question(p: SetQuestion) -> Reply:
     _person, room = moderator_in(p.room)
@@ -242,7 +245,7 @@ def set_question(p: SetQuestion) -> Reply:
     return Reply().broadcast("question", data, to=channel(room.id))
 
 
-@socketio.on("give_floor")
+@events.on("give_floor")
 @event_handler(GiveFloor)
 def give_floor(p: GiveFloor) -> Reply:
     _person, room = moderator_in(p.room)
@@ -251,7 +254,7 @@ def give_floor(p: GiveFloor) -> Reply:
     return queue_reply(room)
 
 
-@socketio.on("clear_queue")
+@events.on("clear_queue")
 @event_handler(InRoom)
 def clear_queue(p: InRoom) -> Reply:
     _person, room = moderator_in(p.room)
@@ -259,7 +262,7 @@ def clear_queue(p: InRoom) -> Reply:
     return queue_reply(room)
 
 
-@socketio.on("start_timer")
+@events.on("start_timer")
 @event_handler(StartTimer)
 def start_timer(p: StartTimer) -> Reply:
     _person, room = moderator_in(p.room)
@@ -269,7 +272,7 @@ def start_timer(p: StartTimer) -> Reply:
     )
 
 
-@socketio.on("stop_timer")
+@events.on("stop_timer")
 @event_handler(InRoom)
 def stop_timer(p: InRoom) -> Reply:
     _person, room = moderator_in(p.room)

@@ -20,11 +20,10 @@ from ..programme.models import Session, WorkingGroup
 from ..programme.service import group_by_key, session_by_key
 from ..realtime import check_rate
 from ..web import requires
-from . import moderation, posting, present, service
+from . import hooks, moderation, posting, present, service
 from .models import Room
 
 bp = Blueprint("rooms", __name__)
-blueprints = [bp]
 
 
 @bp.app_template_filter("light")
@@ -71,6 +70,7 @@ def _page(room: Room, back: str, here: str):
         removed=removed,
         muted_until=service.muted_until(room, person),
         messages=messages,
+        fed=hooks.message_links(messages) if room.working_group else {},
         by_id={m.id: m for m in messages},
         marks=present.room_marks(room),
         more=more,

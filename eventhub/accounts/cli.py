@@ -1,3 +1,0 @@
-"""Command-line account management."""
-
-commands: list = []
