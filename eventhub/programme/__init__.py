@@ -2,10 +2,22 @@
 
 
 def register(app) -> None:
-    """The programme pages, its editing and members pages, and the programme/member commands."""
-    from . import cli, editing_views, members_cli, members_views, models, views  # noqa: F401
+    """The programme pages, its editing, members and activity pages, the programme/member commands,
+    and the name rule the profile asks (identity: names unique within an event)."""
+    from . import (  # noqa: F401
+        activity,
+        activity_views,
+        cli,
+        editing_views,
+        identity,
+        members_cli,
+        members_views,
+        models,
+        views,
+    )
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(activity_views.bp)
     app.register_blueprint(editing_views.bp)
     app.register_blueprint(members_views.bp)
     app.cli.add_command(cli.import_programme_command)

@@ -12,7 +12,6 @@ from .models import Event
 from .service import event_by_slug
 
 bp = Blueprint("activity", __name__)
-blueprints = [bp]
 
 MAX_ID = 2**31 - 1  # the id column's range: anything beyond names no entry
 

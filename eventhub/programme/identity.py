@@ -114,7 +114,8 @@ def _profile_rule(person: Person, *, display_name: str | None, name: str) -> Non
     check_name_free(person, display_name=display_name, name=name)
 
 
-# Accounts cannot import the programme; they ask the rules the programme gives them.
+# Accounts cannot import the programme; they ask the rules the programme gives them (once per
+# process: eventhub.programme.register imports this module).
 accounts.name_rules.append(_profile_rule)
 
 
