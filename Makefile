@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := examples/ga-annual-meeting-2020.toml
 export FLASK_APP := eventhub
 
-.PHONY: run test lint translations translations-update install clean
+.PHONY: run run-cluster test lint translations translations-update install clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -34,6 +34,11 @@ run: install translations
 	$(BIN)/flask --app eventhub db upgrade
 	$(BIN)/flask --app eventhub demo-setup $(DEMO)
 	$(BIN)/python wsgi.py
+
+# PostgreSQL, Redis, nginx, two web workers and a jobs consumer on this machine (docs/deploy.md).
+run-cluster: install translations
+	bash scripts/cluster-packages.sh
+	$(BIN)/python scripts/cluster.py
 
 test: install translations
 	$(BIN)/ruff format --check .

@@ -49,6 +49,8 @@ class Config:
     ROOM_ACTION_RATE = _env("ROOM_ACTION_RATE", "30 per minute")
     # With several workers: how often each looks for removed people's sockets (rooms/removals.py).
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
+    # With several workers: a dead worker's sockets leave every room's people within this time.
+    PRESENCE_TTL_SECONDS = float(_env("PRESENCE_TTL_SECONDS", "15"))
     # werkzeug's password hashing method; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)

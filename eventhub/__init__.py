@@ -59,7 +59,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
 
-    from . import i18n, markup, realtime, web
+    from . import health, i18n, markup, realtime, web
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
@@ -80,6 +80,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     web.init_app(app)
     markup.init_app(app)
+    health.register(app)
     # After socketio.init_app(): handlers go on the server it built for this app.
     realtime.register(app)
     for domain in DOMAINS:

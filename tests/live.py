@@ -202,6 +202,7 @@ def live_server(tmp_path) -> Iterator:
         servers.append(server)
         return server.start()
 
+    start.servers = servers  # a test may stop one
     yield start
     for server in servers:
         server.stop()

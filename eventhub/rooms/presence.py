@@ -1,20 +1,160 @@
-"""Who is in which room right now: per process, in memory, keyed by socket id.
+"""Who is in which room right now, keyed by socket id.
 
-With several workers each one knows only its own sockets (docs/realtime.md, "Limits").
+Each process keeps its own sockets in memory (to make them leave a room, it needs their ids).
+With a message queue (several workers), every process also mirrors its sockets into Redis, so
+that the list of people in a room is the same on every worker: one person with two tabs on two
+workers is one person. A worker announces it is alive every third of `PRESENCE_TTL_SECONDS`;
+the sockets of a worker that stopped announcing (it died) drop out of every list within that
+time, and are deleted by whoever reads them next.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
+import uuid
+from collections.abc import Callable
+
+from flask import Flask, current_app, has_app_context
+
+from ..extensions import socketio
+
+log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-# room id -> socket id -> (person id, public name, role mark or None)
-_rooms: dict[int, dict[str, tuple[int, str, str | None]]] = {}
+# room id -> socket id -> (person id, public name)
+_rooms: dict[int, dict[str, tuple[int, str]]] = {}
+# Called with a room id when the shared list of its people changed without anyone here joining
+# or leaving (a worker died): rooms/sockets.py tells the room.
+announce: Callable[[int], None] | None = None
 
 
-def enter(room_id: int, sid: str, person_id: int, name: str, role: str | None = None) -> None:
+class SharedPresence:
+    """The mirror in Redis: a hash per room (socket id -> worker, person, name)."""
+
+    PREFIX = "eventhub:presence"
+
+    def __init__(self, url: str, ttl: float, worker: str | None = None):
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=5)
+        self.ttl = ttl
+        self.worker = worker or uuid.uuid4().hex
+        self._beating = False
+        self._seen: dict[int, frozenset[int]] = {}  # room id -> the people last seen there
+
+    def _room_key(self, room_id: int) -> str:
+        return f"{self.PREFIX}:room:{room_id}"
+
+    def _worker_key(self, worker: str) -> str:
+        return f"{self.PREFIX}:worker:{worker}"
+
+    def beat(self) -> None:
+        """Say this worker is alive for another `ttl` seconds, and restate its sockets.
+
+        Restating heals a list that a reader pruned while this worker was only late (a busy
+        loop can miss a beat): its people are back within one beat.
+        """
+        with _lock:
+            local = {room_id: dict(sids) for room_id, sids in _rooms.items()}
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self._worker_key(self.worker), "1", px=int(self.ttl * 1000))
+        for room_id, sids in local.items():
+            pipe.hset(
+                self._room_key(room_id),
+                mapping={
+                    sid: json.dumps([self.worker, pid, name]) for sid, (pid, name) in sids.items()
+                },
+            )
+        pipe.execute()
+
+    def start_heartbeat(self, app: Flask) -> None:
+        if self._beating:
+            return
+        self._beating = True
+        self.beat()
+        socketio.start_background_task(self._beat_forever, app)
+
+    def _beat_forever(self, app: Flask) -> None:
+        while self._beating:
+            socketio.sleep(self.ttl / 3)
+            try:
+                with app.app_context():
+                    self.beat()
+                    self.notice_changes()
+            except Exception:  # Redis away for a moment: the next beat may reach it
+                log.exception("presence heartbeat failed")
+
+    def notice_changes(self) -> list[int]:
+        """Announce the rooms with sockets here whose people changed (a worker died)."""
+        with _lock:
+            local = list(_rooms)
+        changed = []
+        for room_id in local:
+            now = frozenset(self.people(room_id))
+            if self._seen.get(room_id, now) != now:
+                changed.append(room_id)
+            self._seen[room_id] = now
+        for room_id in changed:
+            if announce is not None:
+                announce(room_id)
+        return changed
+
+    def stop_heartbeat(self) -> None:
+        self._beating = False
+
+    def enter(self, room_id: int, sid: str, person_id: int, name: str) -> None:
+        self.redis.hset(self._room_key(room_id), sid, json.dumps([self.worker, person_id, name]))
+
+    def leave(self, room_id: int, sids: list[str]) -> None:
+        if sids:
+            self.redis.hdel(self._room_key(room_id), *sids)
+
+    def people(self, room_id: int) -> dict[int, str]:
+        """Person id -> name of everyone whose socket is on a live worker."""
+        key = self._room_key(room_id)
+        entries = {
+            sid.decode(): json.loads(value) for sid, value in self.redis.hgetall(key).items()
+        }
+        workers = sorted({worker for worker, _, _ in entries.values()})
+        alive = {
+            worker
+            for worker, beat in zip(
+                workers, self.redis.mget([self._worker_key(w) for w in workers]), strict=True
+            )
+            if beat is not None
+        }
+        dead = [sid for sid, (worker, _, _) in entries.items() if worker not in alive]
+        if dead:
+            self.redis.hdel(key, *dead)
+        return {pid: name for worker, pid, name in entries.values() if worker in alive}
+
+
+_shared: dict[str, SharedPresence] = {}
+
+
+def shared() -> SharedPresence | None:
+    """The Redis mirror of this process, when the app has a message queue."""
+    if not has_app_context():
+        return None
+    url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if not url:
+        return None
     with _lock:
-        _rooms.setdefault(room_id, {})[sid] = (person_id, name, role)
+        store = _shared.get(url)
+        if store is None:
+            ttl = float(current_app.config.get("PRESENCE_TTL_SECONDS", 15))
+            store = _shared[url] = SharedPresence(url, ttl)
+    store.start_heartbeat(current_app._get_current_object())
+    return store
+
+
+def enter(room_id: int, sid: str, person_id: int, name: str) -> None:
+    with _lock:
+        _rooms.setdefault(room_id, {})[sid] = (person_id, name)
+    if store := shared():
+        store.enter(room_id, sid, person_id, name)
 
 
 def leave(room_id: int, sid: str) -> bool:
@@ -26,7 +166,9 @@ def leave(room_id: int, sid: str) -> bool:
         del sids[sid]
         if not sids:
             del _rooms[room_id]
-        return True
+    if store := shared():
+        store.leave(room_id, [sid])
+    return True
 
 
 def leave_all(sid: str) -> list[int]:
@@ -37,31 +179,41 @@ def leave_all(sid: str) -> list[int]:
             del _rooms[room_id][sid]
             if not _rooms[room_id]:
                 del _rooms[room_id]
-        return left
+    if left and (store := shared()):
+        for room_id in left:
+            store.leave(room_id, [sid])
+    return left
 
 
 def sids_of(room_id: int, person_id: int) -> list[str]:
+    """Her sockets in the room on this worker (the only ones it can make leave)."""
     with _lock:
-        return [sid for sid, (pid, *_) in _rooms.get(room_id, {}).items() if pid == person_id]
+        return [sid for sid, (pid, _) in _rooms.get(room_id, {}).items() if pid == person_id]
 
 
 def pairs() -> set[tuple[int, int]]:
     """(room id, person id) for everyone present in this process."""
     with _lock:
-        return {(room_id, pid) for room_id, sids in _rooms.items() for pid, *_ in sids.values()}
+        return {(room_id, pid) for room_id, sids in _rooms.items() for pid, _ in sids.values()}
 
 
 def people(room_id: int) -> list[dict]:
-    """Everyone present, once each however many tabs she has open, by name, with her mark."""
-    with _lock:
-        unique = {pid: (name, role) for pid, name, role in _rooms.get(room_id, {}).values()}
+    """Everyone present on any worker, once each however many tabs she has open, by name."""
+    if store := shared():
+        unique = store.people(room_id)
+    else:
+        with _lock:
+            unique = {pid: name for pid, name in _rooms.get(room_id, {}).values()}
     return [
-        {"id": pid, "name": name, "role": role}
-        for pid, (name, role) in sorted(unique.items(), key=lambda i: (i[1][0].lower(), i[0]))
+        {"id": pid, "name": name}
+        for pid, name in sorted(unique.items(), key=lambda i: (i[1].lower(), i[0]))
     ]
 
 
 def clear() -> None:
-    """Forget everything (tests, and a process that starts over)."""
+    """Forget everything of this process (tests, and a process that starts over)."""
     with _lock:
         _rooms.clear()
+        for store in _shared.values():
+            store.stop_heartbeat()
+        _shared.clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..accounts.models import Person
+from ..extensions import db
 from ..markup import render_light
 from ..programme import identity
 from ..programme.models import GuidingQuestion, Role
@@ -37,6 +38,14 @@ def author(p: Person | None, marks: dict[int, Role]) -> dict | None:
 def room_marks(room: Room) -> dict[int, Role]:
     """Person id -> role mark in this room, for presenting its messages and people."""
     return identity.marks(room.event, room.working_group)
+
+
+def people_in(room_id: int, room: Room | None = None) -> list[dict]:
+    """Everyone present (rooms.presence), each with her role mark in the room."""
+    people = presence.people(room_id)
+    room = room if room is not None else db.session.get(Room, room_id)
+    marks = room_marks(room) if room is not None and people else {}
+    return [{**p, "role": marks[p["id"]].value if p["id"] in marks else None} for p in people]
 
 
 def question(q: GuidingQuestion | None) -> dict | None:
@@ -133,7 +142,7 @@ def room_state(room: Room, viewer: Person) -> dict:
         "queue": q["queue"],
         "floor": q["floor"],
         "timer": {"ends_at": timer(room)["ends_at"], "now": iso(utcnow())},
-        "presence": presence.people(room.id),
+        "presence": people_in(room.id, room),
         "you": {
             "id": viewer.id,
             "name": viewer.public_name,

@@ -71,7 +71,7 @@ def moderator_in(room_id: int) -> tuple[Person, Room]:
 
 
 def presence_of(room_id: int) -> dict:
-    return {"room": room_id, "people": presence.people(room_id)}
+    return {"room": room_id, "people": present.people_in(room_id)}
 
 
 def moderation_notice(room: Room, action: str, by: Person, **extra) -> dict:
@@ -97,11 +97,8 @@ def join(p: Join) -> Reply:
     join_room(channel(room.id))
     if moderator:
         join_room(moderators_channel(room.id))
+    presence.enter(room.id, request.sid, person.id, person.public_name)
     marks = present.room_marks(room)
-    mark = marks.get(person.id)
-    presence.enter(
-        room.id, request.sid, person.id, person.public_name, mark.value if mark else None
-    )
     last_seq = service.current_last_seq(room)
     if p.after is None:
         messages, more = service.recent_messages(room, moderator)
@@ -144,6 +141,13 @@ def kick(room_id: int, person_id: int) -> None:
 @on_connect
 def _start_removal_sweep(_person: Person) -> None:
     removals.start(current_app._get_current_object())
+
+
+def _announce_presence(room_id: int) -> None:
+    socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+
+
+presence.announce = _announce_presence
 
 
 @on_disconnect

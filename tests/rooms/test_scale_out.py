@@ -211,6 +211,7 @@ def workers(
         "EVENTHUB_SOCKETIO_MESSAGE_QUEUE": redis_url,
         "EVENTHUB_RATELIMIT_STORAGE_URI": redis_url,
         "EVENTHUB_LOGIN_RATE_LIMIT": "1000 per minute",
+        "EVENTHUB_PRESENCE_TTL_SECONDS": "3",
     }
     a = live_server(postgres_url, async_mode=mode, env=env)
     b = live_server(postgres_url, async_mode=mode, env=env)
@@ -317,3 +318,38 @@ def test_person_removed_through_one_worker_stops_hearing_the_room_on_the_other(w
     assert ack["ok"]
     wait_for(lambda: any(m["seq"] == ack["seq"] for m in members["dina"].live), "A → Dina")
     assert all(m["seq"] != ack["seq"] for m in members["bea"].live)
+
+
+@pytest.mark.parametrize("workers", ["gevent"], indirect=True)
+def test_presence_is_shared_by_both_workers_and_a_dead_workers_people_leave_it(
+    workers, live_server
+):
+    from eventhub.accounts.models import Person
+
+    room, members = workers
+    ids = {p.email.split("@")[0]: p.id for p in _db.session.scalars(select(Person))}
+    seen_at_dina: list[list[int]] = []
+    members["dina"].sio.on("presence", lambda data: seen_at_dina.append(data["people"]))
+    # Dina (on B) sees Amina and Cara, whose sockets are on A.
+    ack = members["dina"].join(room)
+    assert sorted(p["id"] for p in ack["room"]["presence"]) == sorted(ids.values())
+
+    # Amina opens a second tab, on worker B: still one person.
+    server_a, server_b = live_server.servers
+    second = RoomMember(server_b.url, sign_in(server_b.url, "amina@example.org", PASSWORD))
+    second.connect()
+    try:
+        assert second.join(room)["ok"]
+        wait_for(lambda: seen_at_dina and len(seen_at_dina[-1]) == 4, "presence after a 2nd tab")
+        assert sorted(p["id"] for p in seen_at_dina[-1]) == sorted(ids.values())
+
+        # Worker A dies: Cara (only on A) leaves everyone's list; Amina stays, by her tab on B.
+        server_a.kill()
+        left = sorted([ids["amina"], ids["bea"], ids["dina"]])
+        wait_for(
+            lambda: seen_at_dina and sorted(p["id"] for p in seen_at_dina[-1]) == left,
+            "Cara out of presence after her worker died, everyone else in it",
+            timeout=20,
+        )
+    finally:
+        second.disconnect()
