@@ -30,6 +30,7 @@ def test_every_domain_registers_itself():
         "board",
         "reports",
         "calendar",
+        "archive",
     ]
     assert all(callable(getattr(d, "register", None)) for d in DOMAINS)
 

@@ -1,0 +1,12 @@
+"""Archives: an event exported whole and restored exactly; what EventHub holds about a person.
+
+It reads every other domain's tables, so it comes last in the import order.
+"""
+
+
+def register(app) -> None:
+    """The `export-event` and `import-event` commands."""
+    from . import cli
+
+    app.cli.add_command(cli.export_event_command)
+    app.cli.add_command(cli.import_event_command)
