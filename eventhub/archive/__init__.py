@@ -5,8 +5,10 @@ It reads every other domain's tables, so it comes last in the import order.
 
 
 def register(app) -> None:
-    """The `export-event` and `import-event` commands."""
-    from . import cli
+    """Her data and account deletion (profile pages), the `export-event` and `import-event`
+    commands."""
+    from . import cli, views
 
+    app.register_blueprint(views.bp)
     app.cli.add_command(cli.export_event_command)
     app.cli.add_command(cli.import_event_command)
