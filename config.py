@@ -47,6 +47,8 @@ class Config:
     ROOM_MESSAGE_RATE = _env("ROOM_MESSAGE_RATE", "10 per 10 seconds")
     ROOM_REPORT_RATE = _env("ROOM_REPORT_RATE", "5 per minute")
     ROOM_ACTION_RATE = _env("ROOM_ACTION_RATE", "30 per minute")
+    # Board changes over Socket.IO, per person and board (see docs/board-format.md).
+    BOARD_CHANGE_RATE = _env("BOARD_CHANGE_RATE", "10 per 10 seconds")
     # With several workers: how often each looks for removed people's sockets (rooms/removals.py).
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
     # With several workers: a dead worker's sockets leave every room's people within this time.

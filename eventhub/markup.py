@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -64,7 +65,9 @@ _LIGHT_SYNTAX = re.compile(
 def render_light(text: str | None) -> str:
     """A room message as sanitized HTML: links, emphasis, lists; anything else as text."""
     if text and not _LIGHT_SYNTAX.search(text):
-        return f"<p>{text}</p>\n"
+        # Escaped although the regex let no markup through: safety must not rest on a regex.
+        # (html.escape without quotes changes nothing the regex admits, as the renderer does.)
+        return f"<p>{html.escape(text, quote=False)}</p>\n"
     return _clean(_LIGHT.render(text or ""), LIGHT_TAGS)
 
 

@@ -2,7 +2,8 @@
 
 Views, socket handlers and templates ask `may(person, action, target)`; each
 action is a rule below, in terms of the person's roles in the target's event or
-working group. Tests walk RULES, so a new action without a rule fails them.
+working group. Asking for an action that has no rule raises KeyError (nothing is allowed
+by default); tests/test_access.py walks the URL map, so a route without an access rule fails.
 """
 
 from __future__ import annotations

@@ -143,22 +143,35 @@ def event_handler(payload_model: type[Payload] | None = None, *, loads_person: b
                     "error": "internal",
                     "message": _("Something went wrong on our side. Please try again."),
                 }
-            # Stored: from here on the event succeeded. A failed broadcast (say, the message
-            # queue is down) is logged; clients fetch what they missed when they catch up.
-            try:
-                for action in reply.after_commit:
-                    action()
-                for b in reply.broadcasts:
-                    socketio.emit(b.event, b.data, to=b.to, skip_sid=b.skip_sid)
-            except Exception:
-                log.exception(
-                    "socket event %s: broadcast failed (sid %s)", handler.__name__, request.sid
-                )
+            # Stored: from here on the event succeeded.
+            broadcast_committed(reply, f"socket event {handler.__name__} (sid {request.sid})")
             return {"ok": True, **reply.ack}
 
         return wrapped
 
     return decorate
+
+
+def commit_then_broadcast(reply: Reply, what: str) -> None:
+    """Persist, then broadcast, for an edge that commits itself (a POST route that changes what
+    sockets show): the socket wrapper does the same for every event."""
+    db.session.commit()
+    broadcast_committed(reply, what)
+
+
+def broadcast_committed(reply: Reply, what: str) -> None:
+    """Run a committed reply's after-commit actions, then its broadcasts.
+
+    A failed broadcast (say, the message queue is down) is logged, not raised: what was
+    stored stays stored, and clients fetch what they missed when they catch up.
+    """
+    try:
+        for action in reply.after_commit:
+            action()
+        for b in reply.broadcasts:
+            socketio.emit(b.event, b.data, to=b.to, skip_sid=b.skip_sid)
+    except Exception:
+        log.exception("%s: broadcast failed", what)
 
 
 def person_room(person_id: int) -> str:

@@ -84,12 +84,25 @@ def same_site(target: str) -> bool:
     )
 
 
-def redirect_back(default: str):
-    """Back to a same-site `next` target, else to `default`."""
+def redirect_back(default: str, *, anchor: str = "", code: int = 302):
+    """Back to a same-site `next` target, else to `default`; at `#anchor` if given."""
     target = request.form.get("next") or request.args.get("next")
-    if target and same_site(target):
-        return redirect(target)
-    return redirect(default)
+    if not (target and same_site(target)):
+        target = default
+    if anchor:
+        target = f"{target.split('#', 1)[0]}#{anchor}"
+    return redirect(target, code=code)
+
+
+def form_id(name: str) -> int | None:
+    """A posted record id (a positive whole number), or None when absent or malformed."""
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def form_ids(name: str) -> list[int]:
+    """Every well-formed record id posted under `name` (a multiple choice); others are dropped."""
+    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 12]
 
 
 def init_app(app) -> None:
@@ -126,6 +139,12 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    _register_error_pages(app)
+
+
+def _register_error_pages(app) -> None:
+    """Every error as a page in her language (and a rollback); domain errors say their own."""
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):

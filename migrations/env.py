@@ -63,6 +63,16 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the app's column types as what the database stores, so that a migration never
+    imports application code (which may move): UTCDateTime is a timezone-aware DateTime."""
+    from eventhub.types import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False  # Alembic's own rendering
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -82,6 +92,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,14 +1,19 @@
-"""Shared fixtures: app, db, client, socket_client, runner, make_event, make_person, login_as."""
+"""Shared fixtures: app, db, client, socket_client, runner, make_event, make_person, login_as,
+count_queries."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import g
+from flask import Flask, g
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
 
 from eventhub import create_app
 from eventhub.accounts.models import Person
@@ -59,11 +64,16 @@ class FreshClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+def app_with_tables(database_url: str, **config) -> Iterator[Flask]:
+    """A test app on `database_url` with every table created, its context pushed; then dropped.
+
+    The one way tests build an app: `app` below, `limited_app`, and the scale-out tests' app
+    on PostgreSQL all go through here.
+    """
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url, **config)
     app.test_client_class = FreshClient
     with app.app_context():
+        _db.drop_all()  # a shared server database may hold a crashed run's tables
         _db.create_all()
         yield app
         _db.session.remove()
@@ -72,8 +82,63 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def app(tmp_path):
+    yield from app_with_tables(f"sqlite:///{tmp_path / 'test.sqlite'}")
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    """An app whose HTTP rate limits are on and low: 3 sign-ins a minute, 2 invitations an hour."""
+    yield from app_with_tables(
+        f"sqlite:///{tmp_path / 'limited.sqlite'}",
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="3 per minute",
+        INVITATION_RATE_LIMIT="2 per hour",
+    )
+
+
+@pytest.fixture
 def db(app):
     return _db
+
+
+@dataclass
+class Queries:
+    """What ran on the database inside a `count_queries()` block."""
+
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries:` records every SQL statement run inside the block
+    (`len(queries)`, `queries.statements`) and the commits (`queries.commits`), to lock a hot
+    path's cost in a test (Indico's fixture of the same name does the same)."""
+
+    @contextmanager
+    def count() -> Iterator[Queries]:
+        queries = Queries()
+        engine = _db.engine
+
+        def on_execute(conn, cursor, statement, parameters, context, executemany):
+            queries.statements.append(statement)
+
+        def on_commit(conn):
+            queries.commits += 1
+
+        sa_event.listen(engine, "before_cursor_execute", on_execute)
+        sa_event.listen(engine, "commit", on_commit)
+        try:
+            yield queries
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", on_execute)
+            sa_event.remove(engine, "commit", on_commit)
+
+    return count
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -57,6 +58,12 @@ def test_shortcut_and_renderer_agree_on_random_text():
             assert markup.render_light(text) == _slow(text), repr(text)
             checked += not markup._LIGHT_SYNTAX.search(text)
     assert checked > 1_000  # the shortcut was exercised, not only the renderer
+
+
+def test_shortcut_escapes_even_what_its_regex_wrongly_lets_through(monkeypatch):
+    monkeypatch.setattr(markup, "_LIGHT_SYNTAX", re.compile(r"(?!)"))  # matches nothing
+    html = markup.render_light("<script>alert(1)</script> & <b>")
+    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;</p>\n"
 
 
 def test_light_markup_is_sanitized():

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from eventhub import realtime
+from eventhub.board import participation
 from eventhub.board import service as board
 from eventhub.extensions import socketio
 from eventhub.programme import members
@@ -184,7 +185,7 @@ def world(db, make_event, make_person, add_member):
     moderation.remove(room, removed, facilitator)
     item = board.add_item(facilitator, wg1, kind="recommendation", text="One", audience="Donors")
     other = board.add_item(facilitator, wg1, kind="recommendation", text="Two", audience="Donors")
-    comment = board.add_comment(target, item, "A comment to hide")
+    comment = participation.add_comment(target, item, "A comment to hide")
     board.change_state(facilitator, other, "agreed", version=1)
     invitation, _token = members.invite(event, "invited@example.org", Role.PARTICIPANT)
     publish(people[ORG], event)

@@ -73,21 +73,22 @@ def _zone_choices():
     return [("", _l("Detect from my browser"))] + [(zone, zone) for zone in zone_choices()]
 
 
-class ProfileForm(FlaskForm):
-    name = StringField(
+def _name_field(*, required: bool) -> StringField:
+    return StringField(
         _l("Name"),
         validators=[
+            *([DataRequired(_l("Enter your name."))] if required else []),
             Length(max=service.MAX_NAME_LENGTH, message=_l("Use at most %(max)d characters.")),
             Printable(),
         ],
         render_kw={"autocomplete": "name"},
     )
-    display_name = StringField(
-        _l("Display name"),
-        description=_l(
-            "Shown to other people instead of your name, for example in working-group rooms "
-            "and on the board. Leave it empty to show your name."
-        ),
+
+
+def _display_name_field(label, description) -> StringField:
+    return StringField(
+        label,
+        description=description,
         validators=[
             Length(
                 max=service.MAX_DISPLAY_NAME_LENGTH, message=_l("Use at most %(max)d characters.")
@@ -95,6 +96,26 @@ class ProfileForm(FlaskForm):
             Printable(),
         ],
         render_kw={"autocomplete": "nickname"},
+    )
+
+
+def _role_field() -> SelectField:
+    """Filled with the roles she may give by the view."""
+    return SelectField(
+        _l("Role"),
+        validate_choice=False,
+        validators=[KnownChoice(_l("Choose one of the roles in the list."))],
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = _name_field(required=False)
+    display_name = _display_name_field(
+        _l("Display name"),
+        _l(
+            "Shown to other people instead of your name, for example in working-group rooms "
+            "and on the board. Leave it empty to show your name."
+        ),
     )
     language = SelectField(
         _l("Language"),
@@ -160,27 +181,10 @@ class PasswordForm(FlaskForm):
 class NewAccountForm(FlaskForm):
     """A new person's account, created when she accepts an invitation."""
 
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(_l("Enter your name.")),
-            Length(max=service.MAX_NAME_LENGTH, message=_l("Use at most %(max)d characters.")),
-            Printable(),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
-    display_name = StringField(
+    name = _name_field(required=True)
+    display_name = _display_name_field(
         _l("Display name (optional)"),
-        description=_l(
-            "Shown to other people instead of your name. Leave it empty to show your name."
-        ),
-        validators=[
-            Length(
-                max=service.MAX_DISPLAY_NAME_LENGTH, message=_l("Use at most %(max)d characters.")
-            ),
-            Printable(),
-        ],
-        render_kw={"autocomplete": "nickname"},
+        _l("Shown to other people instead of your name. Leave it empty to show your name."),
     )
     password, confirm = _new_password_fields(_l("Password"))
 
@@ -193,11 +197,7 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(_l("Enter the e-mail address to invite.")), EmailAddress()],
         render_kw={"inputmode": "email", "autocomplete": "off"},
     )
-    role = SelectField(
-        _l("Role"),
-        validate_choice=False,
-        validators=[KnownChoice(_l("Choose one of the roles in the list."))],
-    )
+    role = _role_field()
     working_group = SelectField(
         _l("Where"),
         description=_l("Organisers and observers are always invited to the whole event."),
@@ -209,11 +209,7 @@ class InviteForm(FlaskForm):
 class RoleForm(FlaskForm):
     """Change the role of one membership."""
 
-    role = SelectField(
-        _l("Role"),
-        validate_choice=False,
-        validators=[KnownChoice(_l("Choose one of the roles in the list."))],
-    )
+    role = _role_field()
 
 
 class ConfirmForm(FlaskForm):

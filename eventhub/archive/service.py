@@ -218,11 +218,8 @@ def _key(ref: Any) -> Any:
     return json.dumps(ref, sort_keys=True)
 
 
-def import_event(archive: dict):
-    """Restore an archive into this instance (flushed, not committed); the new event.
-
-    Refused, with nothing written, when it is not an archive or the event's slug is taken.
-    """
+def _check(archive) -> str:
+    """The archive's event slug; Invalid or Conflict when it cannot be restored here."""
     from ..programme.models import Event
 
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
@@ -237,50 +234,82 @@ def import_event(archive: dict):
     slug = archive["event"][0]["slug"]
     if db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
         raise Conflict(_("An event “%(slug)s” already exists here.", slug=slug))
-    ids: dict[str, dict[str, int]] = {"person": {}}
+    return slug
+
+
+def _people(archive: dict) -> dict[str, int]:
+    """Reference -> person id: the person with that address here, or a new account."""
+    ids = {}
     for data in archive["people"]:
         person = db.session.scalar(select(Person).where(Person.email == data["email"]))
         if person is None:
-            values = {f: _value(Person.__table__.c[f], data[f]) for f in PERSON_FIELDS}
-            person = Person(**values)
+            person = Person(**{f: _value(Person.__table__.c[f], data[f]) for f in PERSON_FIELDS})
             db.session.add(person)
             db.session.flush()
-        ids["person"][_key(data["ref"])] = person.id
-    event_id = None
-    deferred = []  # (table, new row id, column, reference) for references to the same table
-    for name in TABLES:
-        table = _table(name)
-        ids.setdefault(name, {})
-        for data in archive.get(name, []):
-            values = {}
-            for column in table.columns:
-                if column.name == "id" or _secret(column.name):
-                    continue
-                target = _target(column)
-                if target == "event":
-                    values[column.name] = event_id
-                elif (name, column.name) in SELF_REFERENCES:
-                    values[column.name] = None
-                elif target is not None:
-                    ref = data.get(column.name)
-                    values[column.name] = None if ref is None else ids[target][_key(ref)]
-                elif column.name in data:
-                    values[column.name] = _value(column, data[column.name])
-            result = db.session.execute(insert(table).values(**values))
-            if "id" not in table.c:
+        ids[_key(data["ref"])] = person.id
+    return ids
+
+
+class _Restorer:
+    """Inserts an archive's rows table by table, turning references back into new ids."""
+
+    def __init__(self, people: dict[str, int]):
+        self.ids: dict[str, dict[str, int]] = {"person": people}
+        self.event_id: int | None = None
+        self.deferred: list[tuple[str, int, str, Any]] = []  # references to the same table
+
+    def _values(self, name: str, data: dict) -> dict:
+        values = {}
+        for column in _table(name).columns:
+            if column.name == "id" or _secret(column.name):
                 continue
-            new_id = result.inserted_primary_key[0]
-            ids[name][_key(_name_of(name, data))] = new_id
-            if name == "event":
-                event_id = new_id
-            for table_name, column_name in SELF_REFERENCES:
-                if table_name == name and data.get(column_name) is not None:
-                    deferred.append((name, new_id, column_name, data[column_name]))
-    for name, row_id, column_name, ref in deferred:
+            target = _target(column)
+            if target == "event":
+                values[column.name] = self.event_id
+            elif (name, column.name) in SELF_REFERENCES:
+                values[column.name] = None  # set once every row of the table is in
+            elif target is not None:
+                ref = data.get(column.name)
+                values[column.name] = None if ref is None else self.ids[target][_key(ref)]
+            elif column.name in data:
+                values[column.name] = _value(column, data[column.name])
+        return values
+
+    def insert(self, name: str, data: dict) -> None:
         table = _table(name)
-        db.session.execute(
-            update(table).where(table.c.id == row_id).values({column_name: ids[name][_key(ref)]})
-        )
+        result = db.session.execute(insert(table).values(**self._values(name, data)))
+        if "id" not in table.c:
+            return
+        new_id = result.inserted_primary_key[0]
+        self.ids.setdefault(name, {})[_key(_name_of(name, data))] = new_id
+        if name == "event":
+            self.event_id = new_id
+        for table_name, column_name in SELF_REFERENCES:
+            if table_name == name and data.get(column_name) is not None:
+                self.deferred.append((name, new_id, column_name, data[column_name]))
+
+    def finish(self) -> None:
+        for name, row_id, column_name, ref in self.deferred:
+            table = _table(name)
+            target_id = self.ids[name][_key(ref)]
+            db.session.execute(
+                update(table).where(table.c.id == row_id).values({column_name: target_id})
+            )
+
+
+def import_event(archive: dict):
+    """Restore an archive into this instance (flushed, not committed); the new event.
+
+    Refused, with nothing written, when it is not an archive or the event's slug is taken.
+    """
+    from ..programme.models import Event
+
+    _check(archive)
+    restorer = _Restorer(_people(archive))
+    for name in TABLES:
+        for data in archive.get(name, []):
+            restorer.insert(name, data)
+    restorer.finish()
     db.session.flush()
     db.session.expire_all()
-    return db.session.get(Event, event_id)
+    return db.session.get(Event, restorer.event_id)

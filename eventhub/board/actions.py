@@ -8,34 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import DomainError
-from ..extensions import db, socketio
+from ..errors import DomainError, Invalid, NotFound
+from ..extensions import db
 from ..programme.models import WorkingGroup
 from ..programme.service import group_by_key
-from ..web import requires
-from . import service
-from .models import BoardItem
-from .sockets import frozen_data, item_broadcast, socket_room
+from ..realtime import Reply, commit_then_broadcast
+from ..web import form_id, form_ids, redirect_back, requires
+from . import participation, queries, rules, service
+from .models import BoardItem, Comment, ItemState
+from .sockets import frozen_data, item_reply, socket_room
 from .views import bp, item_page
 
-STATES = {s.value for s in service.ItemState}
+STATES = {s.value for s in ItemState}
 Change = Callable[[], list[BoardItem] | None]
 
 
-def _back(group: WorkingGroup, anchor: str = "") -> str:
-    target = request.form.get("next", "")
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = url_for("board.board", slug=group.event.slug, key=group.key)
-    return target.split("#", 1)[0] + (f"#{anchor}" if anchor else "")
-
-
-def _int(name: str) -> int | None:
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+def _back(group: WorkingGroup, anchor: str = ""):
+    """See other: back to the page she posted from (or the board), at `anchor`."""
+    default = url_for("board.board", slug=group.event.slug, key=group.key)
+    return redirect_back(default, anchor=anchor, code=303)
 
 
 def _failed(group: WorkingGroup, error: DomainError, anchor: str = ""):
@@ -43,24 +38,14 @@ def _failed(group: WorkingGroup, error: DomainError, anchor: str = ""):
     flash(error.message, "error")
     for problem in error.problems if len(error.problems) > 1 else []:
         flash(problem, "error")
-    return redirect(_back(group, anchor), code=303)
+    return _back(group, anchor)
 
 
-def _done(
-    group: WorkingGroup,
-    items: list[BoardItem],
-    done: str,
-    anchor: str = "",
-    emit: tuple[str, dict] | None = None,
-):
+def _done(group: WorkingGroup, reply: Reply, done: str, anchor: str = ""):
     # Persist, then broadcast (after_request's commit then has nothing left to do).
-    db.session.commit()
-    for item in items:
-        socketio.emit("board_item", item_broadcast(item), to=socket_room(group.id))
-    if emit is not None:
-        socketio.emit(emit[0], emit[1], to=socket_room(group.id))
+    commit_then_broadcast(reply, f"board {request.endpoint}")
     flash(done, "success")
-    return redirect(_back(group, anchor), code=303)
+    return _back(group, anchor)
 
 
 def _run(group: WorkingGroup, change: Change, done: str, anchor: str = ""):
@@ -69,7 +54,7 @@ def _run(group: WorkingGroup, change: Change, done: str, anchor: str = ""):
         items = change() or []
     except DomainError as error:
         return _failed(group, error, anchor)
-    return _done(group, items, done, anchor)
+    return _done(group, item_reply(*items) if items else Reply(), done, anchor)
 
 
 def _me():
@@ -80,7 +65,7 @@ def _me():
 @requires("group.view", group_by_key)
 def add(group: WorkingGroup, slug: str, key: str):
     form = request.form
-    sources = [int(s) for s in form.getlist("sources") if s.isdigit() and len(s) < 12]
+    sources = form_ids("sources")
     result: list[BoardItem] = []
 
     def change():
@@ -91,7 +76,7 @@ def add(group: WorkingGroup, slug: str, key: str):
                 kind=form.get("kind", ""),
                 text=form.get("text", ""),
                 audience=form.get("audience"),
-                guiding_question_id=_int("question"),
+                guiding_question_id=form_id("question"),
                 source_message_ids=sources,
                 state=form.get("state") or None,
             )
@@ -102,7 +87,7 @@ def add(group: WorkingGroup, slug: str, key: str):
     if result:  # saved: take her to it
         item = result[0]
         flash(_("It is %(reference)s.", reference=item.reference), "success")
-        response.location = _back(group, f"item-{item.id}")
+        response = _back(group, f"item-{item.id}")
     return response
 
 
@@ -117,20 +102,20 @@ def _item_route(rule: str, endpoint: str):
 @_item_route("edit", "edit")
 @requires("group.view", group_by_key)
 def edit(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
     form = request.form
     anchor = f"item-{item.id}"
     try:
         service.edit_item(
             _me(),
             item,
-            version=_int("version") or 0,
+            version=form_id("version") or 0,
             text=form.get("text", ""),
             audience=form.get("audience"),
-            guiding_question_id=_int("question"),
+            guiding_question_id=form_id("question"),
             summary=form.get("summary", ""),
         )
-    except service.StaleVersion as error:
+    except rules.StaleVersion as error:
         # Show the current text beside hers, so she can redo her edit on it.
         db.session.rollback()
         flash(error.message, "error")
@@ -141,23 +126,23 @@ def edit(group: WorkingGroup, slug: str, key: str, item_id: int):
         ), 409
     except DomainError as error:
         return _failed(group, error, anchor)
-    return _done(group, [item], _("Your edit is saved."), anchor)
+    return _done(group, item_reply(item), _("Your edit is saved."), anchor)
 
 
 @_item_route("state", "state")
 @requires("group.view", group_by_key)
 def state(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
     new = request.form.get("state", "")
 
     def change():
-        service.change_state(_me(), item, new, version=_int("version") or 0)
+        service.change_state(_me(), item, new, version=form_id("version") or 0)
         return [item]
 
     done = _(
         "%(reference)s is now %(state)s.",
         reference=item.reference,
-        state=service.state_label(new) if new in STATES else new,
+        state=queries.state_label(new) if new in STATES else new,
     )
     return _run(group, change, done, f"item-{item.id}")
 
@@ -165,14 +150,14 @@ def state(group: WorkingGroup, slug: str, key: str, item_id: int):
 @_item_route("merge", "merge")
 @requires("group.view", group_by_key)
 def merge(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
-    into_id = _int("into")
+    item = queries.get_item(group, item_id)
+    into_id = form_id("into")
 
     def change():
-        into = service.find_item(into_id) if into_id else None
+        into = queries.find_item(into_id) if into_id else None
         if into is None:
-            raise service.Invalid(_("Choose the item to merge this one into."))
-        service.merge_item(_me(), item, into, version=_int("version") or 0)
+            raise Invalid(_("Choose the item to merge this one into."))
+        service.merge_item(_me(), item, into, version=form_id("version") or 0)
         return [into, item]
 
     return _run(
@@ -186,17 +171,17 @@ def merge(group: WorkingGroup, slug: str, key: str, item_id: int):
 @_item_route("endorse", "endorse")
 @requires("group.view", group_by_key)
 def endorse(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
     if request.form.get("endorse", "1") == "1":
         return _run(
             group,
-            lambda: [service.endorse(_me(), item)],
+            lambda: [participation.endorse(_me(), item)],
             _("You endorsed %(reference)s.", reference=item.reference),
             f"item-{item.id}",
         )
     return _run(
         group,
-        lambda: [service.withdraw_endorsement(_me(), item)],
+        lambda: [participation.withdraw_endorsement(_me(), item)],
         _("Your endorsement of %(reference)s is withdrawn.", reference=item.reference),
         f"item-{item.id}",
     )
@@ -205,10 +190,10 @@ def endorse(group: WorkingGroup, slug: str, key: str, item_id: int):
 @_item_route("comments", "comment")
 @requires("group.view", group_by_key)
 def comment(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
 
     def change():
-        service.add_comment(_me(), item, request.form.get("body", ""))
+        participation.add_comment(_me(), item, request.form.get("body", ""))
         return [item]
 
     return _run(group, change, _("Your comment is posted."), f"item-{item.id}")
@@ -217,10 +202,10 @@ def comment(group: WorkingGroup, slug: str, key: str, item_id: int):
 @_item_route("sources", "add_source")
 @requires("group.view", group_by_key)
 def add_source(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
 
     def change():
-        service.add_source(_me(), item, _int("message") or 0)
+        service.add_source(_me(), item, form_id("message") or 0)
         return [item]
 
     return _run(
@@ -234,7 +219,7 @@ def add_source(group: WorkingGroup, slug: str, key: str, item_id: int):
 @_item_route("move", "move")
 @requires("group.view", group_by_key)
 def move(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
     offset = -1 if request.form.get("direction") == "up" else 1
 
     try:
@@ -242,18 +227,19 @@ def move(group: WorkingGroup, slug: str, key: str, item_id: int):
     except DomainError as error:
         return _failed(group, error, f"item-{item.id}")
     order = {"group": group.id, "items": [i.id for i in ordered]}
-    return _done(group, [], _("The order is changed."), f"item-{item.id}", ("board_order", order))
+    reply = Reply().broadcast("board_order", order, socket_room(group.id))
+    return _done(group, reply, _("The order is changed."), f"item-{item.id}")
 
 
 @bp.route("/e/<slug>/groups/<key>/board/comments/<int:comment_id>/hide", methods=["POST"])
 @requires("group.view", group_by_key)
 def hide_comment(group: WorkingGroup, slug: str, key: str, comment_id: int):
-    comment = db.session.get(service.Comment, comment_id)
+    comment = db.session.get(Comment, comment_id)
 
     def change():
         if comment is None or comment.item.working_group_id != group.id:
-            raise service.NotFound(_("There is no such comment on this board."))
-        service.hide_comment(_me(), comment)
+            raise NotFound(_("There is no such comment on this board."))
+        participation.hide_comment(_me(), comment)
         return [comment.item]
 
     return _run(group, change, _("The comment is hidden."))
@@ -269,4 +255,5 @@ def freeze(group: WorkingGroup, slug: str, key: str):
     except DomainError as error:
         return _failed(group, error)
     done = _("The board is frozen.") if frozen else _("The board is open again.")
-    return _done(group, [], done, emit=("board_frozen", frozen_data(state)))
+    reply = Reply().broadcast("board_frozen", frozen_data(state), socket_room(group.id))
+    return _done(group, reply, done)

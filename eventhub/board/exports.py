@@ -14,7 +14,7 @@ from typing import Any
 from ..extensions import db
 from ..programme.models import Event, WorkingGroup
 from ..types import utcnow
-from . import service
+from . import queries
 from .models import (
     BoardItem,
     BoardState,
@@ -60,7 +60,7 @@ def _cell(text: str) -> str:
 def csv_rows(event: Event, group: WorkingGroup | None = None) -> list[dict[str, Any]]:
     rows = []
     for wg in _groups(event, group):
-        for item in service.group_items(wg):
+        for item in queries.group_items(wg):
             question = item.guiding_question
             rows.append(
                 {
@@ -168,7 +168,7 @@ def export_data(event: Event, group: WorkingGroup | None = None, *, moderator: b
                     "insight": state.last_insight_number if state else 0,
                     "recommendation": state.last_recommendation_number if state else 0,
                 },
-                "items": [_item_json(i, named, moderator) for i in service.group_items(wg)],
+                "items": [_item_json(i, named, moderator) for i in queries.group_items(wg)],
             }
         )
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..programme.models import Event, WorkingGroup
 from ..rooms.models import Message, Room, RoomKind
-from . import service
+from . import queries
 from .exports import FORMAT, VERSION
 from .models import (
     MAX_COMMENT,
@@ -27,12 +28,12 @@ from .models import (
 )
 
 
-class _Strict(BaseModel):
+class _KnownFieldsOnly(BaseModel):
     # Names and counts from the export are there for people to read; import ignores them.
     model_config = ConfigDict(extra="ignore")
 
 
-class VersionIn(_Strict):
+class VersionIn(_KnownFieldsOnly):
     version: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     audience: str | None = None
@@ -42,17 +43,17 @@ class VersionIn(_Strict):
     summary: str = Field(default="", max_length=300)
 
 
-class SourceIn(_Strict):
+class SourceIn(_KnownFieldsOnly):
     seq: int = Field(ge=1)
 
 
-class CommentIn(_Strict):
+class CommentIn(_KnownFieldsOnly):
     body: str = Field(min_length=1, max_length=MAX_COMMENT)
     created_at: datetime
     hidden: bool = False
 
 
-class ItemIn(_Strict):
+class ItemIn(_KnownFieldsOnly):
     kind: ItemKind
     number: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -69,19 +70,19 @@ class ItemIn(_Strict):
     versions: list[VersionIn] = Field(min_length=1)
 
 
-class LastNumbersIn(_Strict):
+class LastNumbersIn(_KnownFieldsOnly):
     insight: int = Field(default=0, ge=0)
     recommendation: int = Field(default=0, ge=0)
 
 
-class GroupIn(_Strict):
+class GroupIn(_KnownFieldsOnly):
     key: str
     frozen_at: datetime | None = None
     last_numbers: LastNumbersIn = LastNumbersIn()
     items: list[ItemIn] = []
 
 
-class BoardFileIn(_Strict):
+class BoardFileIn(_KnownFieldsOnly):
     format: str
     version: int
     groups: list[GroupIn]
@@ -115,10 +116,12 @@ def _check_group(event: Event, gi: int, g: GroupIn, problems: list[str]) -> Work
             _("%(where)s.key: this event has no working group “%(key)s”.", where=where, key=g.key)
         )
         return None
-    questions = {q.position for q in group.guiding_questions}
-    audiences = set(event.audiences or [])
+    known = _Known(
+        questions={q.position for q in group.guiding_questions},
+        audiences=set(event.audiences or []),
+        references={_suffix(i) for i in g.items},
+    )
     seen: set[tuple[str, int]] = set()
-    refs = {_suffix(i) for i in g.items}
     for ii, item in enumerate(g.items):
         at = f"{where}.items[{ii}]"
         key = (str(item.kind), item.number)
@@ -132,54 +135,73 @@ def _check_group(event: Event, gi: int, g: GroupIn, problems: list[str]) -> Work
                 )
             )
         seen.add(key)
-        for field_at, audience, question in [(at, item.audience, item.question)] + [
-            (f"{at}.versions[{vi}]", v.audience, v.question) for vi, v in enumerate(item.versions)
-        ]:
-            if audience is not None and audience not in audiences:
-                problems.append(
-                    _(
-                        "%(where)s.audience: “%(audience)s” is not one of this event's audiences.",
-                        where=field_at,
-                        audience=audience,
-                    )
-                )
-            if question is not None and question not in questions:
-                problems.append(
-                    _(
-                        "%(where)s.question: the working group has no guiding question %(n)s.",
-                        where=field_at,
-                        n=question,
-                    )
-                )
-        if item.kind == ItemKind.RECOMMENDATION and not item.audience:
-            problems.append(_("%(where)s.audience: a recommendation needs an audience.", where=at))
-        if (item.state == ItemState.MERGED) != (item.merged_into is not None):
-            problems.append(
-                _(
-                    "%(where)s.merged_into: a merged item, and only a merged item, "
-                    "names the item it was merged into.",
-                    where=at,
-                )
-            )
-        elif item.merged_into is not None and _ref_suffix(item.merged_into) not in refs:
-            problems.append(
-                _(
-                    "%(where)s.merged_into: %(reference)s is not on this board.",
-                    where=at,
-                    reference=item.merged_into,
-                )
-            )
-        numbers = [v.version for v in item.versions]
-        if numbers != sorted(set(numbers)) or numbers[-1] != item.version:
-            problems.append(
-                _(
-                    "%(where)s.versions: versions must be in order, each once, and end "
-                    "with the item's version %(version)s.",
-                    where=at,
-                    version=item.version,
-                )
-            )
+        _check_item(at, item, known, problems)
     return group
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What an item of one group may refer to: its questions, the event's audiences, its items."""
+
+    questions: set[int]
+    audiences: set[str]
+    references: set[str]
+
+
+def _check_item(at: str, item: ItemIn, known: _Known, problems: list[str]) -> None:
+    for field_at, audience, question in [(at, item.audience, item.question)] + [
+        (f"{at}.versions[{vi}]", v.audience, v.question) for vi, v in enumerate(item.versions)
+    ]:
+        _check_refs(field_at, audience, question, known, problems)
+    if item.kind == ItemKind.RECOMMENDATION and not item.audience:
+        problems.append(_("%(where)s.audience: a recommendation needs an audience.", where=at))
+    if (item.state == ItemState.MERGED) != (item.merged_into is not None):
+        problems.append(
+            _(
+                "%(where)s.merged_into: a merged item, and only a merged item, "
+                "names the item it was merged into.",
+                where=at,
+            )
+        )
+    elif item.merged_into is not None and _ref_suffix(item.merged_into) not in known.references:
+        problems.append(
+            _(
+                "%(where)s.merged_into: %(reference)s is not on this board.",
+                where=at,
+                reference=item.merged_into,
+            )
+        )
+    numbers = [v.version for v in item.versions]
+    if numbers != sorted(set(numbers)) or numbers[-1] != item.version:
+        problems.append(
+            _(
+                "%(where)s.versions: versions must be in order, each once, and end "
+                "with the item's version %(version)s.",
+                where=at,
+                version=item.version,
+            )
+        )
+
+
+def _check_refs(
+    at: str, audience: str | None, question: int | None, known: _Known, problems: list[str]
+) -> None:
+    if audience is not None and audience not in known.audiences:
+        problems.append(
+            _(
+                "%(where)s.audience: “%(audience)s” is not one of this event's audiences.",
+                where=at,
+                audience=audience,
+            )
+        )
+    if question is not None and question not in known.questions:
+        problems.append(
+            _(
+                "%(where)s.question: the working group has no guiding question %(n)s.",
+                where=at,
+                n=question,
+            )
+        )
 
 
 def parse_board_file(event: Event, raw: bytes | str) -> list[tuple[WorkingGroup, GroupIn]]:
@@ -214,7 +236,7 @@ def parse_board_file(event: Event, raw: bytes | str) -> list[tuple[WorkingGroup,
 def import_board(event: Event, raw: bytes | str, *, replace: bool = False) -> list[str]:
     """Restore boards from a JSON export. Returns notes on what was done."""
     pairs = parse_board_file(event, raw)
-    busy = [g.key for g, _in in pairs if service.group_items(g)]
+    busy = [g.key for g, _in in pairs if queries.group_items(g)]
     if busy and not replace:
         raise Invalid(
             _(
@@ -231,79 +253,20 @@ def import_board(event: Event, raw: bytes | str, *, replace: bool = False) -> li
 
 
 def _write_group(group: WorkingGroup, g: GroupIn) -> list[str]:
-    for item in service.group_items(group):
-        item.merged_into = None
-    db.session.flush()
-    for item in service.group_items(group):
-        db.session.delete(item)
-    db.session.flush()
+    _clear_board(group)
     questions = {q.position: q for q in group.guiding_questions}
-    room = db.session.scalar(
-        select(Room).where(Room.working_group_id == group.id, Room.kind == RoomKind.WORKING_GROUP)
-    )
-    messages = (
-        {m.seq: m for m in db.session.scalars(select(Message).where(Message.room_id == room.id))}
-        if room
-        else {}
-    )
+    messages = _room_messages(group)
     by_ref: dict[str, BoardItem] = {}
     missing = 0
     for data in g.items:
-        item = BoardItem(
-            working_group=group,
-            kind=data.kind,
-            number=data.number,
-            text=data.text,
-            audience=data.audience,
-            guiding_question=questions.get(data.question),
-            state=data.state,
-            position=data.position,
-            version=data.version,
-            created_at=_aware(data.created_at),
-            updated_at=_aware(data.updated_at),
-        )
-        db.session.add(item)
-        for v in data.versions:
-            item.versions.append(
-                BoardItemVersion(
-                    version=v.version,
-                    text=v.text,
-                    audience=v.audience,
-                    guiding_question=questions.get(v.question),
-                    state=v.state,
-                    created_at=_aware(v.created_at),
-                    summary=v.summary,
-                )
-            )
-        for source in data.sources:
-            message = messages.get(source.seq)
-            if message is None:
-                missing += 1
-            elif all(s.message_id != message.id for s in item.sources):
-                item.sources.append(BoardItemSource(message=message))
-        for c in data.comments:
-            item.comments.append(
-                Comment(
-                    body=c.body,
-                    created_at=_aware(c.created_at),
-                    hidden_at=_aware(c.created_at) if c.hidden else None,
-                )
-            )
+        item, not_linked = _new_item(group, data, questions, messages)
         by_ref[_suffix(data)] = item
+        missing += not_linked
     db.session.flush()
     for data in g.items:
         if data.merged_into:
             by_ref[_suffix(data)].merged_into = by_ref[_ref_suffix(data.merged_into)]
-    state = service.board_state(group)
-    numbers = {(str(i.kind), i.number) for i in g.items}
-    state.last_insight_number = max(
-        [g.last_numbers.insight] + [n for k, n in numbers if k == ItemKind.INSIGHT]
-    )
-    state.last_recommendation_number = max(
-        [g.last_numbers.recommendation] + [n for k, n in numbers if k == ItemKind.RECOMMENDATION]
-    )
-    state.frozen_at = _aware(g.frozen_at) if g.frozen_at else None
-    state.frozen_by = None
+    _restore_state(group, g)
     notes = [_("%(key)s: %(count)s items restored.", key=group.key, count=len(g.items))]
     if missing:
         notes.append(
@@ -314,3 +277,84 @@ def _write_group(group: WorkingGroup, g: GroupIn) -> list[str]:
             )
         )
     return notes
+
+
+def _clear_board(group: WorkingGroup) -> None:
+    for item in queries.group_items(group):
+        item.merged_into = None
+    db.session.flush()
+    for item in queries.group_items(group):
+        db.session.delete(item)
+    db.session.flush()
+
+
+def _room_messages(group: WorkingGroup) -> dict[int, Message]:
+    """The group room's messages by sequence number (sources are matched by it)."""
+    room = db.session.scalar(
+        select(Room).where(Room.working_group_id == group.id, Room.kind == RoomKind.WORKING_GROUP)
+    )
+    if room is None:
+        return {}
+    return {m.seq: m for m in db.session.scalars(select(Message).where(Message.room_id == room.id))}
+
+
+def _new_item(
+    group: WorkingGroup, data: ItemIn, questions: dict, messages: dict[int, Message]
+) -> tuple[BoardItem, int]:
+    """The item as the file has it, and how many of its sources are not in the room."""
+    item = BoardItem(
+        working_group=group,
+        kind=data.kind,
+        number=data.number,
+        text=data.text,
+        audience=data.audience,
+        guiding_question=questions.get(data.question),
+        state=data.state,
+        position=data.position,
+        version=data.version,
+        created_at=_aware(data.created_at),
+        updated_at=_aware(data.updated_at),
+    )
+    db.session.add(item)
+    for v in data.versions:
+        item.versions.append(
+            BoardItemVersion(
+                version=v.version,
+                text=v.text,
+                audience=v.audience,
+                guiding_question=questions.get(v.question),
+                state=v.state,
+                created_at=_aware(v.created_at),
+                summary=v.summary,
+            )
+        )
+    missing = 0
+    for source in data.sources:
+        message = messages.get(source.seq)
+        if message is None:
+            missing += 1
+        elif all(s.message_id != message.id for s in item.sources):
+            item.sources.append(BoardItemSource(message=message))
+    for c in data.comments:
+        item.comments.append(
+            Comment(
+                body=c.body,
+                created_at=_aware(c.created_at),
+                hidden_at=_aware(c.created_at) if c.hidden else None,
+            )
+        )
+    return item, missing
+
+
+def _restore_state(group: WorkingGroup, g: GroupIn) -> None:
+    """The last numbers given (so new items do not reuse one) and the freeze."""
+    state = queries.board_state(group)
+    numbers = {(str(i.kind), i.number) for i in g.items}
+    state.last_insight_number = max(
+        [g.last_numbers.insight] + [n for k, n in numbers if k == ItemKind.INSIGHT]
+    )
+    state.last_recommendation_number = max(
+        [g.last_numbers.recommendation] + [n for k, n in numbers if k == ItemKind.RECOMMENDATION]
+    )
+    state.frozen_at = _aware(g.frozen_at) if g.frozen_at else None
+    state.frozen_by = None

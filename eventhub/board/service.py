@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..accounts.models import Person
-from ..errors import Invalid, NotAllowed, NotFound  # noqa: F401  (NotFound: for the edges)
+from ..errors import Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import may
 from ..programme import activity
@@ -24,29 +24,17 @@ from .models import (
     BoardItemSource,
     BoardItemVersion,
     BoardState,
-    Comment,
     ItemKind,
     ItemState,
-    agreed_items,
     item_reference,
-    items_for_messages,
 )
-from .participation import add_comment, endorse, hide_comment, withdraw_endorsement
 from .queries import (
     board_state,
-    endorsed_by,
-    find_item,
-    get_item,
     group_items,
-    group_room,
-    is_frozen,
-    kind_label,
-    may_see_names,
     state_label,
 )
 from .rules import (
     TRANSITIONS,
-    StaleVersion,
     clean_fields,
     refuse,
     require_editor,
@@ -56,43 +44,6 @@ from .rules import (
     require_version,
     source_messages,
 )
-
-# The edges (views, sockets, CLI, tests) use the board's operations and helpers through here.
-__all__ = [
-    "TRANSITIONS",
-    "BoardState",
-    "Comment",
-    "Invalid",
-    "ItemState",
-    "NotFound",
-    "StaleVersion",
-    "add_comment",
-    "add_item",
-    "add_source",
-    "agreed_items",
-    "board_state",
-    "change_state",
-    "edit_item",
-    "endorse",
-    "endorsed_by",
-    "find_item",
-    "get_item",
-    "group_items",
-    "group_room",
-    "hide_comment",
-    "is_frozen",
-    "item_reference",
-    "items_for_messages",
-    "kind_label",
-    "may",
-    "may_see_names",
-    "merge_item",
-    "move_item",
-    "reorder",
-    "set_frozen",
-    "state_label",
-    "withdraw_endorsement",
-]
 
 
 def _record(item: BoardItem, editor: Person | None, summary: str) -> BoardItemVersion:

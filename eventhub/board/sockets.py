@@ -18,7 +18,7 @@ from ..extensions import db
 from ..permissions import may
 from ..programme.models import WorkingGroup
 from ..realtime import Payload, Reply, SocketEvents, check_rate, event_handler
-from . import service
+from . import participation, queries, service
 from .models import MAX_COMMENT, MAX_SUMMARY, MAX_TEXT, BoardItem
 from .present import item_data
 
@@ -108,8 +108,7 @@ def _item(item_id: int) -> BoardItem:
 
 
 def _limit(group: WorkingGroup) -> None:
-    rate = current_app.config.get("ROOM_MESSAGE_RATE", "10 per 10 seconds")
-    check_rate(f"board:{group.id}:{current_user.id}", rate)
+    check_rate(f"board:{group.id}:{current_user.id}", current_app.config["BOARD_CHANGE_RATE"])
 
 
 def item_broadcast(item: BoardItem) -> dict:
@@ -125,7 +124,8 @@ def frozen_data(state) -> dict:
     }
 
 
-def _item_reply(*items: BoardItem, ack: dict | None = None) -> Reply:
+def item_reply(*items: BoardItem, ack: dict | None = None) -> Reply:
+    """Every viewer of the board gets these items as they now stand."""
     reply = Reply(ack=ack if ack is not None else {"item": item_broadcast(items[0])})
     for item in items:
         reply.broadcast("board_item", item_broadcast(item), socket_room(item.working_group_id))
@@ -137,12 +137,12 @@ def _item_reply(*items: BoardItem, ack: dict | None = None) -> Reply:
 def on_join(payload: GroupPayload) -> Reply:
     group = _group(payload.group)
     join_room(socket_room(group.id))
-    items = service.group_items(group)
-    mine = service.endorsed_by(current_user, items)
+    items = queries.group_items(group)
+    mine = queries.endorsed_by(current_user, items)
     return Reply(
         ack={
             "group": group.id,
-            "frozen": service.is_frozen(group),
+            "frozen": queries.is_frozen(group),
             "items": [item_broadcast(i) for i in items],
             "endorsed": sorted(mine),
         }
@@ -171,7 +171,7 @@ def on_add(payload: AddPayload) -> Reply:
         source_message_ids=payload.sources,
         state=payload.state,
     )
-    return _item_reply(item)
+    return item_reply(item)
 
 
 @events.on("board_edit")
@@ -188,7 +188,7 @@ def on_edit(payload: EditPayload) -> Reply:
         guiding_question_id=payload.question,
         summary=payload.summary,
     )
-    return _item_reply(item)
+    return item_reply(item)
 
 
 @events.on("board_state")
@@ -197,7 +197,7 @@ def on_state(payload: StatePayload) -> Reply:
     item = _item(payload.item)
     _limit(item.working_group)
     service.change_state(current_user, item, payload.state, version=payload.version)
-    return _item_reply(item)
+    return item_reply(item)
 
 
 @events.on("board_merge")
@@ -207,7 +207,7 @@ def on_merge(payload: MergePayload) -> Reply:
     into = _item(payload.into)
     _limit(item.working_group)
     service.merge_item(current_user, item, into, version=payload.version)
-    return _item_reply(into, item)
+    return item_reply(into, item)
 
 
 @events.on("board_endorse")
@@ -216,10 +216,10 @@ def on_endorse(payload: EndorsePayload) -> Reply:
     item = _item(payload.item)
     _limit(item.working_group)
     if payload.endorse:
-        service.endorse(current_user, item)
+        participation.endorse(current_user, item)
     else:
-        service.withdraw_endorsement(current_user, item)
-    return _item_reply(item, ack={"item": item_broadcast(item), "endorsed": payload.endorse})
+        participation.withdraw_endorsement(current_user, item)
+    return item_reply(item, ack={"item": item_broadcast(item), "endorsed": payload.endorse})
 
 
 @events.on("board_comment")
@@ -227,8 +227,8 @@ def on_endorse(payload: EndorsePayload) -> Reply:
 def on_comment(payload: CommentPayload) -> Reply:
     item = _item(payload.item)
     _limit(item.working_group)
-    comment = service.add_comment(current_user, item, payload.body)
-    return _item_reply(item, ack={"item": item_broadcast(item), "comment": comment.id})
+    comment = participation.add_comment(current_user, item, payload.body)
+    return item_reply(item, ack={"item": item_broadcast(item), "comment": comment.id})
 
 
 @events.on("board_source")
@@ -237,7 +237,7 @@ def on_source(payload: SourcePayload) -> Reply:
     item = _item(payload.item)
     _limit(item.working_group)
     service.add_source(current_user, item, payload.message)
-    return _item_reply(item)
+    return item_reply(item)
 
 
 @events.on("board_reorder")

@@ -16,12 +16,13 @@ from flask_login import current_user
 
 from ..errors import NotFound
 from ..extensions import db
+from ..permissions import may
 from ..programme.models import Event, WorkingGroup
 from ..programme.service import event_by_slug, group_by_key
 from ..rooms.models import Message
 from ..web import requires
-from . import exports, service
-from .models import MAX_TEXT, BoardItem, ItemKind, ItemState
+from . import exports, queries, rules
+from .models import MAX_TEXT, BoardItem, BoardState, ItemKind, ItemState
 
 bp = Blueprint("board", __name__)
 
@@ -62,7 +63,7 @@ def _sections(group: WorkingGroup, items: list[BoardItem], view: str) -> list[Se
         ]
         sections.append(Section("a-none", _("No audience")))
     elif view == "state":
-        sections = [Section(f"s-{s}", service.state_label(s).capitalize()) for s in ItemState]
+        sections = [Section(f"s-{s}", queries.state_label(s).capitalize()) for s in ItemState]
     else:
         sections = [Section("open", _("Items")), Section("closed", _("Merged and withdrawn"))]
     by_key = {s.key: s for s in sections}
@@ -95,16 +96,16 @@ def item_context(group: WorkingGroup, items: list[BoardItem]) -> dict:
     return {
         "group": group,
         "event": group.event,
-        "frozen": service.is_frozen(group),
-        "may_edit": service.may(person, "group.edit_board", group),
-        "may_take_part": service.may(person, "group.take_part", group),
-        "may_moderate": service.may(person, "group.moderate", group),
-        "names": service.may_see_names(person, group),
-        "endorsed": service.endorsed_by(person, items),
+        "frozen": queries.is_frozen(group),
+        "may_edit": may(person, "group.edit_board", group),
+        "may_take_part": may(person, "group.take_part", group),
+        "may_moderate": may(person, "group.moderate", group),
+        "names": queries.may_see_names(person, group),
+        "endorsed": queries.endorsed_by(person, items),
         "open_items": [i for i in items if i.state not in CLOSED],
-        "transitions": service.TRANSITIONS,
-        "state_label": service.state_label,
-        "kind_label": service.kind_label,
+        "transitions": rules.TRANSITIONS,
+        "state_label": queries.state_label,
+        "kind_label": queries.kind_label,
         "max_text": MAX_TEXT,
     }
 
@@ -115,7 +116,7 @@ def _capture_source(group: WorkingGroup) -> Message | None:
     if not raw.isdigit():
         return None
     message = db.session.get(Message, int(raw))
-    room = service.group_room(group)
+    room = queries.group_room(group)
     if message is None or room is None or message.room_id != room.id or message.hidden:
         return None
     return message
@@ -125,9 +126,9 @@ def _capture_source(group: WorkingGroup) -> Message | None:
 @requires("group.view", group_by_key)
 def board(group: WorkingGroup, slug: str, key: str):
     view, query = _view_args()
-    items = service.group_items(group)
+    items = queries.group_items(group)
     shown = [i for i in items if matches(i, query)] if query else items
-    state = db.session.get(service.BoardState, group.id)
+    state = db.session.get(BoardState, group.id)
     source = _capture_source(group)
     return render_template(
         "board/board.html",
@@ -148,11 +149,11 @@ def board(group: WorkingGroup, slug: str, key: str):
 @requires("group.view", group_by_key)
 def item_fragment(group: WorkingGroup, slug: str, key: str, item_id: int):
     """One item as the board shows it to this viewer, for board.js to put in place live."""
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
     view, query = _view_args()
     if query and not matches(item, query):
         return Response("", status=204)
-    items = service.group_items(group)
+    items = queries.group_items(group)
     return render_template(
         "board/_item.html",
         item=item,
@@ -192,14 +193,14 @@ def item_page(group: WorkingGroup, item: BoardItem, diff: str | None) -> dict:
         "view": "priority",
         "section": section_key(item, "priority"),
         "room_url": url_for("rooms.room", slug=group.event.slug, key=group.key),
-        **item_context(group, service.group_items(group)),
+        **item_context(group, queries.group_items(group)),
     }
 
 
 @bp.route("/e/<slug>/groups/<key>/board/items/<int:item_id>")
 @requires("group.view", group_by_key)
 def item(group: WorkingGroup, slug: str, key: str, item_id: int):
-    item = service.get_item(group, item_id)
+    item = queries.get_item(group, item_id)
     return render_template("board/item.html", **item_page(group, item, request.args.get("diff")))
 
 
@@ -218,7 +219,7 @@ def _export(event: Event, group: WorkingGroup | None, fmt: str) -> Response:
         return _download(exports.to_csv(event, group), f"{name}.csv", "text/csv; charset=utf-8")
     if fmt == "json":
         # A rapporteur edits the board but does not moderate: no text of what was hidden.
-        moderator = service.may(current_user, "group.moderate", group) if group else True
+        moderator = may(current_user, "group.moderate", group) if group else True
         body = exports.to_json(event, group, moderator=moderator)
         return _download(body, f"{name}.json", "application/json; charset=utf-8")
     abort(404)

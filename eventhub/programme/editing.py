@@ -26,7 +26,8 @@ from . import activity
 from .models import Event, Session, SessionKind, WorkingGroup
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_LINE_BREAKS = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
+# Runs of control characters (line breaks, tabs, NUL...): one-line texts get a space instead.
+_CONTROL_RUNS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _clean_line(text: str) -> str:
-    return _LINE_BREAKS.sub(" ", text or "").strip()
+    return _CONTROL_RUNS.sub(" ", text or "").strip()
 
 
 def _valid_url(url: str) -> bool:

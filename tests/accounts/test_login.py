@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from eventhub import create_app
-from eventhub.extensions import db as _db
 from tests.conftest import PASSWORD
 
 WRONG = "The e-mail address or the password is not right."
@@ -110,22 +108,6 @@ def test_garbage_in_the_sign_in_form_gets_a_message(client, make_person, email, 
     page = response.get_data(as_text=True)
     assert 'class="errors"' in page
     assert client.get("/profile").status_code == 302
-
-
-@pytest.fixture
-def limited_app(tmp_path):
-    app = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limited.sqlite'}",
-        RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="3 per minute",
-    )
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
 
 
 def test_too_many_sign_in_attempts_get_a_clear_429_page(limited_app):

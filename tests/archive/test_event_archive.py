@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 
 from eventhub import create_app
 from eventhub.archive import service as archive
+from eventhub.board import participation, queries
 from eventhub.board import service as board
 from eventhub.extensions import db as _db
 from eventhub.programme import editing, members
@@ -80,10 +81,10 @@ def fill(event, make_person, add_member) -> None:
         rap, insight, version=1, text="Rosters exist; they are rarely used.", audience=None
     )
     board.merge_item(fac, dup, item, version=1)
-    board.endorse(par, item)
-    comment = board.add_comment(rude, item, "Spam comment")
-    board.hide_comment(fac, comment)
-    board.add_comment(par, item, "Très bien, مع الشكر")
+    participation.endorse(par, item)
+    comment = participation.add_comment(rude, item, "Spam comment")
+    participation.hide_comment(fac, comment)
+    participation.add_comment(par, item, "Très bien, مع الشكر")
     board.change_state(fac, item, "agreed", version=item.version)
     board.set_frozen(org, wg1, True)
     members.invite(event, f"invited@{slug}.example", Role.PARTICIPANT, wg2, invited_by=org)
@@ -153,9 +154,9 @@ def test_the_restored_event_works_as_the_original(app, filled_event, empty_insta
         _db.session.commit()
         client = other.test_client()
         wg1 = restored.working_groups[0]
-        items = board.group_items(wg1)
+        items = queries.group_items(wg1)
         assert [i.reference for i in items if i.state == "agreed"] == ["WG1-R1"]
-        assert board.is_frozen(wg1)
+        assert queries.is_frozen(wg1)
         assert reports.latest(restored).version == 1
         assert client.get(f"/e/{restored.slug}/report").status_code in (200, 302)
 

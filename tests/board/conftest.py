@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from eventhub import realtime
@@ -55,22 +53,9 @@ def _room(db, event, group, bodies):
     return messages
 
 
-class _FreshClient(FlaskClient):
-    """A test client whose requests do not inherit the previous request's `g`.
-
-    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for
-    every request, so Flask-Login's cached user would leak from one client to the next.
-    """
-
-    def open(self, *args, **kwargs):
-        g.__dict__.clear()
-        return super().open(*args, **kwargs)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_state(app):
-    """Each client its own `g`; rate-limit counters (process memory) start clean each test."""
-    app.test_client_class = _FreshClient
+    """Rate-limit counters (process memory) start clean each test."""
     realtime._limiter = None
     yield
     realtime._limiter = None

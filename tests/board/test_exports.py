@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from eventhub.board import exports, service
+from eventhub.board import exports, participation, queries, service
 from eventhub.board.models import BoardItem, BoardState
 from eventhub.programme.models import Attribution
 
@@ -31,9 +31,9 @@ def filled(board, db):
         text='Duplicate, with a "quote", a comma\nand a new line',
         source_message_ids=[board.messages[1].id],
     )
-    service.endorse(board.participant, r1)
-    service.endorse(board.participant2, r2)
-    service.add_comment(board.participant2, r1, "Très bien, مع الشكر")
+    participation.endorse(board.participant, r1)
+    participation.endorse(board.participant2, r2)
+    participation.add_comment(board.participant2, r1, "Très bien, مع الشكر")
     service.merge_item(board.facilitator, r2, r1, version=1)
     service.change_state(board.facilitator, r1, "agreed", version=r1.version)
     service.edit_item(board.rapporteur, i1, version=1, text=FRENCH + " Révisé.", audience=None)
@@ -102,7 +102,7 @@ def test_csv_and_json_name_nobody_under_chatham_house(filled):
 def test_json_names_people_in_a_named_event(make_board, in_request, db):
     board = make_board(attribution=Attribution.NAMED)
     item = board.add()
-    service.endorse(board.participant, item)
+    participation.endorse(board.participant, item)
     db.session.commit()
     data = json.loads(exports.to_json(board.event))
     [exported] = data["groups"][0]["items"]
@@ -215,7 +215,7 @@ def test_import_restores_a_frozen_board_into_another_event(
     assert "sources were not linked" in result.output  # the new event's room has no messages
     group = other.working_groups[0]
     assert db.session.get(BoardState, group.id).frozen
-    assert [i.reference for i in service.group_items(group)] == ["WG1-R1", "WG1-I1", "WG1-R2"]
+    assert [i.reference for i in queries.group_items(group)] == ["WG1-R1", "WG1-I1", "WG1-R2"]
 
 
 def test_csv_defuses_texts_a_spreadsheet_would_run_as_formulas(board, db):
@@ -234,8 +234,8 @@ def test_a_rapporteurs_json_download_has_no_text_of_hidden_messages_or_comments(
     from eventhub.rooms import moderation
 
     item = db.session.get(BoardItem, filled.add(source_message_ids=[filled.messages[1].id]).id)
-    comment = service.add_comment(filled.participant2, item, "An insult, hidden")
-    service.hide_comment(filled.facilitator, comment)
+    comment = participation.add_comment(filled.participant2, item, "An insult, hidden")
+    participation.hide_comment(filled.facilitator, comment)
     moderation.hide(filled.messages[1], filled.facilitator)
     db.session.commit()
     url = f"/e/{filled.event.slug}/groups/wg1/board/export.json"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventhub.board import service
+from eventhub.board import participation, queries, service
 from eventhub.board.models import BoardItem, ItemState
 
 
@@ -124,8 +124,8 @@ def test_under_chatham_house_only_facilitators_see_who_endorsed_and_edited(
     board, client, login, app, db
 ):
     item = board.add()
-    service.endorse(board.participant2, item)
-    service.add_comment(board.participant2, item, "I agree")
+    participation.endorse(board.participant2, item)
+    participation.add_comment(board.participant2, item, "I agree")
     db.session.commit()
     login(board.facilitator)
     page = client.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
@@ -189,17 +189,17 @@ def test_participant_proposal_by_form_arrives_as_draft(board, client, login, db)
 def test_organiser_freezes_and_unfreezes_by_form(board, client, login, db):
     login(board.organiser)
     client.post(url(board, "/freeze"), data={"frozen": "1"})
-    assert service.is_frozen(board.group)
+    assert queries.is_frozen(board.group)
     client.post(url(board, "/freeze"), data={"frozen": "0"})
     db.session.expire_all()
-    assert not service.is_frozen(board.group)
+    assert not queries.is_frozen(board.group)
 
 
 def test_facilitator_cannot_freeze_by_form(board, client, login):
     login(board.facilitator)
     response = client.post(url(board, "/freeze"), data={"frozen": "1"}, follow_redirects=True)
     assert "Only the event" in response.get_data(as_text=True)
-    assert not service.is_frozen(board.group)
+    assert not queries.is_frozen(board.group)
 
 
 def test_merged_item_page_links_to_the_survivor_and_names_people_in_a_named_event(
@@ -209,7 +209,7 @@ def test_merged_item_page_links_to_the_survivor_and_names_people_in_a_named_even
 
     board = make_board(attribution=Attribution.NAMED)
     a, b = board.add(text="A"), board.add(text="B", source_message_ids=[board.messages[0].id])
-    service.endorse(board.participant2, b)
+    participation.endorse(board.participant2, b)
     service.merge_item(board.facilitator, b, a, version=1)
     db.session.commit()
     login(board.participant)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventhub.board import service
+from eventhub.board import participation, queries, service
 from eventhub.board.models import (
     BoardItem,
     Endorsement,
@@ -236,7 +236,7 @@ def test_reorder_by_participant_is_refused(board):
     a, b = board.add(text="A"), board.add(text="B")
     with pytest.raises(NotAllowed):
         service.reorder(board.participant, board.group, [b.id, a.id])
-    assert [i.text for i in service.group_items(board.group)] == ["A", "B"]
+    assert [i.text for i in queries.group_items(board.group)] == ["A", "B"]
 
 
 def test_reorder_naming_another_boards_item_is_refused(board):
@@ -250,7 +250,7 @@ def test_move_item_up(board):
     board.add(text="A")
     b = board.add(text="B")
     service.move_item(board.facilitator, b, -1)
-    assert [i.text for i in service.group_items(board.group)] == ["B", "A"]
+    assert [i.text for i in queries.group_items(board.group)] == ["B", "A"]
 
 
 # --- merge ---
@@ -259,10 +259,10 @@ def test_move_item_up(board):
 def test_merge_carries_endorsements_comments_and_sources_to_the_survivor(board, db):
     survivor = board.add(text="Survivor", source_message_ids=[board.messages[0].id])
     dup = board.add(text="Duplicate", source_message_ids=[board.messages[1].id])
-    service.endorse(board.participant, survivor)
-    service.endorse(board.participant, dup)  # same person on both: counted once
-    service.endorse(board.participant2, dup)
-    service.add_comment(board.participant2, dup, "Same as R1")
+    participation.endorse(board.participant, survivor)
+    participation.endorse(board.participant, dup)  # same person on both: counted once
+    participation.endorse(board.participant2, dup)
+    participation.add_comment(board.participant2, dup, "Same as R1")
     service.merge_item(board.facilitator, dup, survivor, version=dup.version)
     assert dup.state == ItemState.MERGED and dup.merged_into == survivor
     assert sorted(e.person.name for e in survivor.endorsements) == ["Participant", "Participant2"]
@@ -311,14 +311,14 @@ def test_merged_item_can_no_longer_be_edited(board):
 
 def test_member_endorses_a_proposed_item_once_and_can_withdraw(board):
     item = board.add()
-    service.endorse(board.participant, item)
+    participation.endorse(board.participant, item)
     with pytest.raises(Conflict):
-        service.endorse(board.participant, item)
+        participation.endorse(board.participant, item)
     assert len(item.endorsements) == 1
-    service.withdraw_endorsement(board.participant, item)
+    participation.withdraw_endorsement(board.participant, item)
     assert item.endorsements == []
     with pytest.raises(Invalid):
-        service.withdraw_endorsement(board.participant, item)
+        participation.withdraw_endorsement(board.participant, item)
 
 
 @pytest.mark.parametrize("state", ["draft", "agreed", "withdrawn"])
@@ -329,7 +329,7 @@ def test_only_proposed_items_can_be_endorsed(board, state):
     if state != "draft":
         service.change_state(board.facilitator, item, state, version=item.version)
     with pytest.raises(Invalid, match="Only proposed items"):
-        service.endorse(board.participant, item)
+        participation.endorse(board.participant, item)
     assert item.endorsements == []
 
 
@@ -337,43 +337,43 @@ def test_only_proposed_items_can_be_endorsed(board, state):
 def test_non_members_cannot_endorse_or_comment(board, role):
     item = board.add()
     with pytest.raises(NotAllowed):
-        service.endorse(getattr(board, role), item)
+        participation.endorse(getattr(board, role), item)
     with pytest.raises(NotAllowed):
-        service.add_comment(getattr(board, role), item, "Hello")
+        participation.add_comment(getattr(board, role), item, "Hello")
     assert item.endorsements == [] and item.comments == []
 
 
 def test_comment_validation(board):
     item = board.add()
     with pytest.raises(Invalid, match="empty"):
-        service.add_comment(board.participant, item, "  ")
+        participation.add_comment(board.participant, item, "  ")
     with pytest.raises(Invalid, match="too long"):
-        service.add_comment(board.participant, item, "x" * 2001)
-    comment = service.add_comment(board.participant, item, "مع التوصية")
+        participation.add_comment(board.participant, item, "x" * 2001)
+    comment = participation.add_comment(board.participant, item, "مع التوصية")
     assert item.comments == [comment]
 
 
 def test_facilitator_hides_a_comment_participant_cannot(board):
     item = board.add()
-    comment = service.add_comment(board.participant, item, "Rude")
+    comment = participation.add_comment(board.participant, item, "Rude")
     with pytest.raises(NotAllowed):
-        service.hide_comment(board.participant2, comment)
-    service.hide_comment(board.facilitator, comment)
+        participation.hide_comment(board.participant2, comment)
+    participation.hide_comment(board.facilitator, comment)
     assert item.visible_comments == []
 
 
 def test_names_are_visible_to_facilitators_only_under_chatham_house(board):
     assert board.event.chatham_house
-    assert service.may_see_names(board.facilitator, board.group)
-    assert not service.may_see_names(board.participant, board.group)
-    assert not service.may_see_names(board.rapporteur, board.group)
+    assert queries.may_see_names(board.facilitator, board.group)
+    assert not queries.may_see_names(board.participant, board.group)
+    assert not queries.may_see_names(board.rapporteur, board.group)
 
 
 def test_names_are_visible_to_members_in_a_named_event(make_board, in_request):
     from eventhub.programme.models import Attribution
 
     named = make_board(attribution=Attribution.NAMED)
-    assert service.may_see_names(named.participant, named.group)
+    assert queries.may_see_names(named.participant, named.group)
 
 
 # --- freeze ---
@@ -384,13 +384,13 @@ def test_organiser_freezes_the_board_and_everything_is_refused(board):
     with pytest.raises(NotAllowed):
         service.set_frozen(board.facilitator, board.group, True)
     service.set_frozen(board.organiser, board.group, True)
-    assert service.is_frozen(board.group)
+    assert queries.is_frozen(board.group)
     attempts = [
         lambda: board.add(),
         lambda: service.edit_item(board.facilitator, item, version=1, text="x", audience="Donors"),
         lambda: service.change_state(board.organiser, item, "agreed", version=1),
-        lambda: service.endorse(board.participant, item),
-        lambda: service.add_comment(board.participant, item, "late"),
+        lambda: participation.endorse(board.participant, item),
+        lambda: participation.add_comment(board.participant, item, "late"),
         lambda: service.reorder(board.facilitator, board.group, [item.id]),
     ]
     for attempt in attempts:

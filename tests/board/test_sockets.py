@@ -188,8 +188,9 @@ def test_linking_a_message_from_another_room_is_refused(board, viewers, db):
     assert board_events(par)[0]["sources"] == [{"message": board.messages[1].id, "seq": 2}]
 
 
-def test_too_many_changes_are_rate_limited_like_room_messages(board, viewers, app, db):
-    app.config["ROOM_MESSAGE_RATE"] = "3 per 10 seconds"
+def test_too_many_changes_are_rate_limited_by_the_board_setting(board, viewers, app, db):
+    app.config["BOARD_CHANGE_RATE"] = "3 per 10 seconds"
+    app.config["ROOM_MESSAGE_RATE"] = "1000 per second"  # the room's own setting does not count
     fac, par = viewers["facilitator"], viewers["participant"]
     payload = {"group": board.group.id, "kind": "insight", "text": "Quick"}
     assert all(emit(fac, "board_add", payload)["ok"] for _ in range(3))

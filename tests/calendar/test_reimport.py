@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from eventhub.programme.importer import import_programme
 from eventhub.programme.models import Event, Session
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "ga-annual-meeting-2020.toml"
@@ -16,13 +17,9 @@ SLUG = "ga-annual-meeting-2020"
 
 @pytest.fixture
 def import_demo(app, db):
-    importer = pytest.importorskip("eventhub.programme.importer")
-
     def do(text: str | None = None) -> Event:
         with app.test_request_context():  # the importer's messages are translated
-            importer.import_programme(
-                text if text is not None else DEMO.read_text(encoding="utf-8")
-            )
+            import_programme(text if text is not None else DEMO.read_text(encoding="utf-8"))
         db.session.commit()
         db.session.expire_all()
         return db.session.scalar(db.select(Event).where(Event.slug == SLUG))

@@ -132,7 +132,8 @@ def test_invitation_without_mail_shows_the_link_and_a_new_person_accepts(
 
 
 def test_invitation_is_emailed_when_smtp_is_configured(client, app, event, organiser):
-    aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+    from aiosmtpd.controller import Controller
+
     received = []
 
     class Handler:
@@ -143,7 +144,7 @@ def test_invitation_is_emailed_when_smtp_is_configured(client, app, event, organ
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    controller = aiosmtpd.Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
@@ -461,25 +462,6 @@ def test_accepting_while_signed_in_as_someone_else_says_so(
     page = client.get(f"/invitations/{token}").get_data(as_text=True)
     assert "This invitation was sent to invited@example.org" in page
     assert "You are signed in as other@example.org" in page
-
-
-@pytest.fixture
-def limited_app(tmp_path):
-    from eventhub import create_app
-    from eventhub.extensions import db as _db
-
-    app = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limited.sqlite'}",
-        RATELIMIT_ENABLED=True,
-        INVITATION_RATE_LIMIT="2 per hour",
-    )
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
 
 
 def test_sending_many_invitations_is_rate_limited(limited_app):

@@ -154,16 +154,12 @@ def test_create_user_refuses_a_bad_address(runner, make_event, db):
     assert db.session.scalar(select(Person)) is None
 
 
-def _import_or_skip(runner):
-    try:
-        from eventhub.programme.importer import import_programme  # noqa: F401
-    except ImportError as error:
-        pytest.skip(f"the programme importer is not there yet: {error}")
+def _demo_setup(runner):
     return runner.invoke(args=["demo-setup", str(DEMO_PROGRAMME)])
 
 
 def test_demo_setup_imports_the_event_and_makes_one_account_per_role(runner, db, client):
-    result = _import_or_skip(runner)
+    result = _demo_setup(runner)
     assert result.exit_code == 0, result.output
     slug = db.session.scalar(select(Event.slug))
     assert _roles(db, "organiser@demo.eventhub.test") == [(slug, "organiser", None)]
@@ -183,7 +179,7 @@ def test_demo_setup_imports_the_event_and_makes_one_account_per_role(runner, db,
 
 
 def test_demo_setup_twice_changes_nothing_and_prints_the_logins_again(runner, db):
-    first = _import_or_skip(runner)
+    first = _demo_setup(runner)
     assert first.exit_code == 0, first.output
     counts = (
         len(db.session.scalars(select(Person)).all()),
@@ -204,10 +200,6 @@ def test_demo_setup_twice_changes_nothing_and_prints_the_logins_again(runner, db
 def test_demo_setup_refuses_an_invalid_programme_with_its_problems(runner, db, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('format = 1\n[event]\nslug = "bad"\ntimezone = "Mars/Base"\n', encoding="utf-8")
-    try:
-        from eventhub.programme.importer import import_programme  # noqa: F401
-    except ImportError as error:
-        pytest.skip(f"the programme importer is not there yet: {error}")
     result = runner.invoke(args=["demo-setup", str(bad)])
     assert result.exit_code == 1
     assert "bad.toml" in result.output

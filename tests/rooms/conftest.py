@@ -68,6 +68,18 @@ def member(app, make_person, add_member, login, socket_client, event):
     return make
 
 
+@pytest.fixture
+def joined(room, member, group):
+    """A facilitator (Fatou) and a participant (Pia), both in the room, event queues emptied:
+    (facilitator, her socket, participant, her socket)."""
+    fac, fs = member("facilitator", group, display_name="Fatou")
+    par, ps = member("participant", group, display_name="Pia")
+    emit(fs, "join", {"room": room.id})
+    emit(ps, "join", {"room": room.id})
+    received(fs), received(ps)
+    return fac, fs, par, ps
+
+
 def connect_socket(socket_client, flask_client):
     fresh_g()
     return socket_client(flask_client)

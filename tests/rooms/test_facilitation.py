@@ -9,17 +9,6 @@ import pytest
 from tests.rooms.conftest import emit, received
 
 
-@pytest.fixture
-def joined(room, member, group):
-    """A facilitator and a participant, both in the room, event queues emptied."""
-    fac, fs = member("facilitator", group, display_name="Fatou")
-    par, ps = member("participant", group, display_name="Pia")
-    emit(fs, "join", {"room": room.id})
-    emit(ps, "join", {"room": room.id})
-    received(fs), received(ps)
-    return fac, fs, par, ps
-
-
 def test_facilitator_sets_the_current_question_and_everyone_sees_it(room, group, joined):
     _fac, fs, _par, ps = joined
     question = group.guiding_questions[1]

@@ -12,16 +12,6 @@ def send(sock, room, body, **extra):
     return emit(sock, "send", {"room": room.id, "body": body, "client_id": f"c-{body}", **extra})
 
 
-@pytest.fixture
-def joined(room, member, group):
-    fac, fs = member("facilitator", group, display_name="Fatou")
-    par, ps = member("participant", group, display_name="Pia")
-    emit(fs, "join", {"room": room.id})
-    emit(ps, "join", {"room": room.id})
-    received(fs), received(ps)
-    return fac, fs, par, ps
-
-
 def test_hidden_message_disappears_for_participants_and_stays_marked_for_facilitators(
     db, room, member, group, joined
 ):

@@ -13,16 +13,6 @@ from eventhub.rooms.service import room_for_group
 from tests.rooms.conftest import connect_socket, emit, received
 
 
-@pytest.fixture
-def joined(room, member, group):
-    fac, fs = member("facilitator", group)
-    par, ps = member("participant", group)
-    emit(fs, "join", {"room": room.id})
-    emit(ps, "join", {"room": room.id})
-    received(fs), received(ps)
-    return fac, fs, par, ps
-
-
 def nothing_stored(db):
     return db.session.query(Message).count() == 0
 

@@ -25,13 +25,12 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from eventhub import create_app
 from eventhub.extensions import db as _db
 from eventhub.programme.models import Role
 from eventhub.rooms.models import Message
 from eventhub.rooms.service import room_for_group
 from tests import live
-from tests.conftest import PASSWORD, need
+from tests.conftest import PASSWORD, app_with_tables, need
 from tests.live import ASYNC_MODES, RoomMember, free_port, sign_in
 
 live_server = live.live_server  # the fixture
@@ -180,14 +179,7 @@ def redis_url():
 @pytest.fixture
 def app(postgres_url):
     """The conftest `app`, on the shared PostgreSQL database (so make_event & co. write there)."""
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=postgres_url)
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
+    yield from app_with_tables(postgres_url)
 
 
 @pytest.fixture
