@@ -49,6 +49,12 @@ class Config:
     ROOM_ACTION_RATE = _env("ROOM_ACTION_RATE", "30 per minute")
     # Board changes over Socket.IO, per person and board (see docs/board-format.md).
     BOARD_CHANGE_RATE = _env("BOARD_CHANGE_RATE", "10 per 10 seconds")
+    # Plenary questions, per person: asking, upvoting, and a moderator's actions.
+    QA_ASK_RATE = _env("QA_ASK_RATE", "5 per minute")
+    QA_VOTE_RATE = _env("QA_VOTE_RATE", "60 per minute")
+    QA_ACTION_RATE = _env("QA_ACTION_RATE", "60 per minute")
+    # Vote counts go out to everyone at most this often (seconds); 0 sends each at once.
+    QA_VOTE_FLUSH_SECONDS = float(_env("QA_VOTE_FLUSH_SECONDS", "0.25"))
     # With several workers: how often each looks for removed people's sockets (rooms/removals.py).
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
     # With several workers: a dead worker's sockets leave every room's people within this time.
@@ -95,6 +101,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: tests sign many people in
     # The test client needs no async server; real-server tests set the mode they exercise.
     ASYNC_MODE = "threading"
+    QA_VOTE_FLUSH_SECONDS = 0.0  # deterministic: each count broadcast with its vote
 
 
 class ProductionConfig(Config):

@@ -18,6 +18,7 @@ from eventhub.board import service as board
 from eventhub.extensions import socketio
 from eventhub.programme import members
 from eventhub.programme.models import Membership, Role
+from eventhub.qa import service as qa
 from eventhub.reports.service import publish
 from eventhub.rooms import presence
 from eventhub.rooms.models import Message, MessageReport, Room
@@ -41,7 +42,10 @@ ROUTES: dict[str, tuple[str, frozenset, dict | None]] = {
     "programme.working_group": ("GET", TAKING_PART, None),
     "activity.activity_log": ("GET", ORGANISERS, None),
     "rooms.room": ("POST", TAKING_PART, {"body": "From a page", "client_id": "page-1"}),
-    "rooms.qa": ("POST", TAKING_PART, {"body": "A question", "client_id": "page-2"}),
+    "qa.plenary": ("POST", TAKING_PART, {"body": "A question?", "client_id": "page-2"}),
+    "qa.act": ("POST", TAKING_PART, {"action": "up"}),
+    "qa.presenter": ("GET", ORGANISERS, None),
+    "qa.top_text": ("GET", ORGANISERS, None),
     "board.board": ("GET", TAKING_PART, None),
     "board.item": ("GET", TAKING_PART, None),
     "board.item_fragment": ("GET", TAKING_PART, None),
@@ -140,6 +144,16 @@ EVENTS: dict[str, tuple[frozenset, dict]] = {
     "board_source": (EDITORS, {"item": "{item}", "message": "{message}"}),
     "board_reorder": (EDITORS, {"group": "{group}", "items": ["{other_item}", "{item}"]}),
     "board_freeze": (ORGANISERS, {"group": "{group}", "frozen": True}),
+    "qa_join": (TAKING_PART, {"session": "{plenary}"}),
+    "qa_leave": (ALL, {"session": "{plenary}"}),
+    "qa_ask": (TAKING_PART, {"session": "{plenary}", "body": "Live question?", "client_id": "a1"}),
+    "qa_vote": (TAKING_PART, {"question": "{qa_question}", "up": True}),
+    "qa_report": (ORGANISERS, {"question": "{qa_other}", "included": True}),
+    "qa_edit": (frozenset(), {"question": "{qa_question}", "body": "Not mine to edit"}),
+    "qa_withdraw": (frozenset(), {"question": "{qa_question}"}),  # the asker only
+    "qa_moderate": (ORGANISERS, {"question": "{qa_third}", "action": "hide"}),
+    "qa_merge": (ORGANISERS, {"question": "{qa_question}", "into": "{qa_other}"}),
+    "qa_settings": (ORGANISERS, {"session": "{plenary}", "premoderated": True}),
 }
 NOT_WALKED = {"connect", "disconnect"}  # every socket goes through them (tests/rooms)
 
@@ -189,6 +203,11 @@ def world(db, make_event, make_person, add_member):
     board.change_state(facilitator, other, "agreed", version=1)
     invitation, _token = members.invite(event, "invited@example.org", Role.PARTICIPANT)
     publish(people[ORG], event)
+    opening = next(s for s in event.sessions if s.key == "opening")
+    qa_question, _new = qa.ask(opening, target, "Who funds the networks?")
+    qa_other, _new = qa.ask(opening, muted, "And for how long?")
+    qa.moderate(qa_other, people[ORG], "answered")
+    qa_third, _new = qa.ask(opening, target, "A third one")
     db.session.commit()
     target_membership = db.session.scalar(
         select(Membership).where(Membership.person_id == target.id)
@@ -209,6 +228,10 @@ def world(db, make_event, make_person, add_member):
         "comment": comment.id,
         "membership": target_membership.id,
         "invitation": invitation.id,
+        "plenary": opening.id,
+        "qa_question": qa_question.id,
+        "qa_other": qa_other.id,
+        "qa_third": qa_third.id,
     }
     return event, people, ids
 
@@ -221,7 +244,8 @@ def _url(app, endpoint: str, ids: dict) -> str:
     for name in rule.arguments:
         values[name] = {
             "slug": ids["slug"],
-            "key": "opening" if endpoint == "rooms.qa" else "wg1",
+            "key": "opening" if endpoint.startswith("qa.") else "wg1",
+            "question_id": ids["qa_question"],
             "item_id": ids["item"],
             "comment_id": ids["comment"],
             "membership_id": ids["membership"],
@@ -229,7 +253,7 @@ def _url(app, endpoint: str, ids: dict) -> str:
             "version": 1,
             "fmt": "json",
         }[name]
-    if "/sessions/" in rule.rule and endpoint != "rooms.qa":
+    if "/sessions/" in rule.rule and not endpoint.startswith("qa."):
         values["key"] = "wg1-meeting"
     with app.test_request_context():
         return url_for(endpoint, **values)
@@ -353,15 +377,17 @@ def test_no_role_reaches_a_socket_event_beyond_it(app, db, world, login, socket_
 def test_every_moderator_event_of_the_walk_does_something_for_a_facilitator(
     app, db, world, login, socket_client
 ):
+    """...or for the organiser, when only organisers may."""
     event, people, ids = world
-    sock = socket_client(_client(app, login, people[FAC]))
+    socks = {role: socket_client(_client(app, login, people[role])) for role in (FAC, ORG)}
     fresh_g()
-    sock.emit("join", {"room": ids["room"]}, callback=True)
+    socks[FAC].emit("join", {"room": ids["room"]}, callback=True)
     idle = []
     for name, (allowed, payload) in sorted(EVENTS.items()):
         if allowed not in (MODERATORS, ORGANISERS) or name in ("board_freeze",):
             continue
         fresh_g()
+        sock = socks[FAC if FAC in allowed else ORG]
         ack = sock.emit(name, _fill(payload, ids), callback=True)
         if not (isinstance(ack, dict) and ack.get("ok")):
             idle.append(f"{name}: {ack!r:.200}")

@@ -19,7 +19,7 @@ def test_a_second_app_in_the_same_process_gets_every_socket_event(tmp_path):
     first = _socket_events()
     create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'b.sqlite'}")
     assert _socket_events() == first
-    assert {"connect", "disconnect", "join", "send", "hide", "board_add"} <= first
+    assert {"connect", "disconnect", "join", "send", "hide", "board_add", "qa_vote"} <= first
 
 
 def test_every_domain_registers_itself():
@@ -28,6 +28,7 @@ def test_every_domain_registers_itself():
         "programme",
         "rooms",
         "board",
+        "qa",
         "reports",
         "calendar",
         "archive",

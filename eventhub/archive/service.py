@@ -18,12 +18,13 @@ administrator sets one with `flask create-user`).
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, Enum, Table, insert, select, update
+from sqlalchemy import Date, Enum, LargeBinary, Table, insert, select, update
 
 from ..accounts.models import Person
 from ..errors import Conflict, Invalid
@@ -36,12 +37,16 @@ VERSION = 1
 # The tables of an event, parents before children.
 TABLES = (
     "event",
+    "partner",
     "network",
     "working_group",
     "working_group_lead",
     "guiding_question",
     "session",
     "recording",
+    "qa_settings",
+    "qa_question",
+    "qa_vote",
     "membership",
     "invitation",
     "room",
@@ -64,7 +69,11 @@ NOT_ARCHIVED: frozenset[str] = frozenset()
 # Person columns an archive carries (never the password hash or the calendar token).
 PERSON_FIELDS = ("email", "name", "display_name", "language", "timezone", "active", "created_at")
 # A reference column to the same table is written after every row of it is in.
-SELF_REFERENCES = {("message", "reply_to_id"), ("board_item", "merged_into_id")}
+SELF_REFERENCES = {
+    ("message", "reply_to_id"),
+    ("board_item", "merged_into_id"),
+    ("qa_question", "merged_into_id"),
+}
 
 
 def _secret(column_name: str) -> bool:
@@ -81,6 +90,8 @@ def _target(column) -> str | None:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode("ascii")}
     if isinstance(value, datetime | date):
         return value.isoformat()
     if hasattr(value, "value") and not isinstance(value, str | int | float | bool):
@@ -159,7 +170,7 @@ def export_event(event) -> dict:
     for name in TABLES:
         table = _table(name)
         written = []
-        for row in rows_by_table[name]:
+        for index, row in enumerate(rows_by_table[name]):
             data = {}
             for column in table.columns:
                 if column.name == "id" or _secret(column.name):
@@ -171,13 +182,14 @@ def export_event(event) -> dict:
                 data[column.name] = names.of(target, value) if target is not None else _plain(value)
             written.append(data)
             if "id" in table.c:
-                names.add(name, row["id"], _name_of(name, data))
+                names.add(name, row["id"], _name_of(name, data, index))
         archive[name] = written
     return archive
 
 
-def _name_of(table: str, data: dict) -> Any:
-    """What names a row of `table` in its event (None: nothing refers to it)."""
+def _name_of(table: str, data: dict, index: int) -> Any:
+    """What names a row of `table` in its event: its key where it has one, else its place
+    among the table's rows in the archive (rows are written and restored in that order)."""
     if table in ("network", "working_group", "session"):
         return data["key"]
     if table == "guiding_question":
@@ -192,7 +204,7 @@ def _name_of(table: str, data: dict) -> Any:
         return [data["working_group_id"], data["kind"], data["number"]]
     if table == "event":
         return data["slug"]
-    return None
+    return index
 
 
 def to_json(archive: dict) -> bytes:
@@ -205,6 +217,8 @@ def to_json(archive: dict) -> bytes:
 def _value(column, value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(value, dict) and isinstance(column.type, LargeBinary):
+        return base64.b64decode(value["base64"])
     if isinstance(column.type, UTCDateTime):
         return datetime.fromisoformat(value)
     if isinstance(column.type, Date):
@@ -275,13 +289,13 @@ class _Restorer:
                 values[column.name] = _value(column, data[column.name])
         return values
 
-    def insert(self, name: str, data: dict) -> None:
+    def insert(self, name: str, data: dict, index: int) -> None:
         table = _table(name)
         result = db.session.execute(insert(table).values(**self._values(name, data)))
         if "id" not in table.c:
             return
         new_id = result.inserted_primary_key[0]
-        self.ids.setdefault(name, {})[_key(_name_of(name, data))] = new_id
+        self.ids.setdefault(name, {})[_key(_name_of(name, data, index))] = new_id
         if name == "event":
             self.event_id = new_id
         for table_name, column_name in SELF_REFERENCES:
@@ -307,8 +321,8 @@ def import_event(archive: dict):
     _check(archive)
     restorer = _Restorer(_people(archive))
     for name in TABLES:
-        for data in archive.get(name, []):
-            restorer.insert(name, data)
+        for index, data in enumerate(archive.get(name, [])):
+            restorer.insert(name, data, index)
     restorer.finish()
     db.session.flush()
     db.session.expire_all()

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..errors import Invalid
 from ..extensions import db
 from ..i18n import terminal_language
-from .fileformat import export_programme
+from .fileexport import export_programme, logo_files
 from .importer import import_programme
 from .models import Event
 
@@ -21,7 +21,7 @@ from .models import Event
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def import_programme_command(file: Path) -> None:
-    """Create or update an event from a programme file (format 1, TOML)."""
+    """Create or update an event from a programme file (TOML, format 1 or 2)."""
     with force_locale(terminal_language()):
         _import(file)
 
@@ -40,7 +40,7 @@ def _import(file: Path) -> None:
         )
         raise SystemExit(1) from None
     try:
-        report = import_programme(text, source=str(file))
+        report = import_programme(text, source=str(file), directory=file.parent)
     except Invalid as error:
         db.session.rollback()
         click.echo(error.message, err=True)
@@ -61,7 +61,7 @@ def _import(file: Path) -> None:
 )
 @with_appcontext
 def export_programme_command(slug: str, output: Path | None) -> None:
-    """Write an event's programme file (format 1, TOML)."""
+    """Write an event's programme file (TOML, format 2), and its partners' logos beside it."""
     with force_locale(terminal_language()):
         _export(slug, output)
 
@@ -85,6 +85,10 @@ def _export(slug: str, output: Path | None) -> None:
     else:
         try:
             output.write_text(text, encoding="utf-8")
+            for name, content in logo_files(event).items():
+                logo = output.parent / name
+                logo.parent.mkdir(parents=True, exist_ok=True)
+                logo.write_bytes(content)
         except OSError as error:
             click.echo(
                 _("Could not write %(file)s: %(reason)s.", file=output, reason=error.strerror),

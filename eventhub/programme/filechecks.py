@@ -7,14 +7,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timezone
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
-
-from .models import Attribution, SessionKind
 
 # ---------------------------------------------------------------------------------------------
 # Local times in a zone
@@ -162,7 +161,7 @@ def a_datetime(problems: Problems, path: str, value: Any) -> Any:
     )
 
 
-def choice(enum: type[Attribution] | type[SessionKind]) -> Checker:
+def choice(enum: type[Enum]) -> Checker:
     values = [member.value for member in enum]
 
     def check(problems: Problems, path: str, value: Any) -> Any:
@@ -239,12 +238,14 @@ def list_of(item: Checker, *, unique: bool = True) -> Checker:
         items, seen = [], set()
         for i, element in enumerate(value):
             checked = item(problems, f"{path}[{i}]", element)
-            if checked is not BAD and unique and checked in seen:
+            # A text by language is told apart from others by all its texts.
+            marker = tuple(sorted(checked.items())) if isinstance(checked, dict) else checked
+            if checked is not BAD and unique and marker in seen:
                 problems.add(
                     f"{path}[{i}]", _("“%(value)s” is listed twice; remove one", value=checked)
                 )
                 checked = BAD
-            seen.add(checked)
+            seen.add(marker)
             items.append(checked)
         return BAD if BAD in items else tuple(items)
 

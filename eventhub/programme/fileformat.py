@@ -1,16 +1,18 @@
-"""Programme files, format 1: read and check TOML into plain data, and write an event back as TOML."""
+"""Programme files, formats 1 and 2: read and check TOML into plain data (filedata.py).
+
+Every problem is reported with its path in the file, and a file with any problem is refused whole.
+Writing an event back is fileexport.py; each session's checks are filesessions.py.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import tomli_w
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -18,9 +20,7 @@ from ..errors import Invalid
 from ..i18n import valid_zone, zone_choices
 from .filechecks import (
     BAD,
-    AmbiguousTime,
     Field,
-    NonExistentTime,
     Problems,
     _wrong_type,
     a_date,
@@ -28,86 +28,44 @@ from .filechecks import (
     a_text,
     boolean,
     choice,
-    from_local,
     key,
     language,
     list_of,
     read_table,
     read_tables,
-    to_local,
     unique_keys,
     url,
 )
-from .models import Attribution, Event, SessionKind
+from .filedata import (
+    EventData,
+    NetworkData,
+    PartnerData,
+    Programme,
+    RecordingData,
+    SessionData,
+    WorkingGroupData,
+)
+from .filesessions import build, check_session
+from .filetexts import a_text_by_language, check_languages, check_row_languages
+from .models import Attribution, EventFormat, PartnerRole, SessionKind
 
-FORMAT = 1
+FORMAT = 2  # what the export writes
+FORMATS = (1, 2)  # what the import reads: format 1 is format 2 without texts by language
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+LOGO_MAX_BYTES = 1_000_000
 
-
-@dataclass(frozen=True)
-class EventData:
-    slug: str
-    title: str
-    timezone: str
-    starts: date
-    ends: date
-    host: str = ""
-    languages: tuple[str, ...] = ()
-    attribution: Attribution = Attribution.NAMED
-    audiences: tuple[str, ...] = ()
-    summary: str = ""
-
-
-@dataclass(frozen=True)
-class NetworkData:
-    key: str
-    name: str
-    acronym: str = ""
-    region: str = ""
-
-
-@dataclass(frozen=True)
-class RecordingData:
-    language: str
-    url: str
-
-
-@dataclass(frozen=True)
-class SessionData:
-    key: str
-    kind: SessionKind
-    title: str
-    starts: datetime  # aware, UTC
-    ends: datetime  # aware, UTC
-    working_group: str | None = None
-    public: bool = False
-    description: str = ""
-    cancelled: bool = False
-    location: str = ""
-    join_url: str = ""
-    recordings: tuple[RecordingData, ...] = ()
-
-
-@dataclass(frozen=True)
-class WorkingGroupData:
-    key: str
-    title: str
-    lead: tuple[str, ...] = ()
-    introduction: str = ""
-    background: str = ""
-    objectives: str = ""
-    guiding_questions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Programme:
-    event: EventData
-    networks: tuple[NetworkData, ...]
-    sessions: tuple[SessionData, ...]
-    working_groups: tuple[WorkingGroupData, ...]
-
-
-# ---------------------------------------------------------------------------------------------
-# Format 1
+__all__ = [
+    "FORMAT",
+    "EventData",
+    "NetworkData",
+    "PartnerData",
+    "Programme",
+    "RecordingData",
+    "SessionData",
+    "WorkingGroupData",
+    "invalid",
+    "parse_programme",
+]
 
 
 def as_written(problems: Problems, path: str, value: Any) -> Any:
@@ -122,18 +80,28 @@ TOP_FIELDS = {
     "sessions": Field(as_written),
     "working_groups": Field(as_written),
 }
+PARTNER_FIELDS = {
+    "name": Field(a_text_by_language(300, nonempty=True), required=True),
+    "role": Field(choice(PartnerRole), required=True),
+    "logo": Field(a_text(300)),
+}
 EVENT_FIELDS = {
     "slug": Field(key(100), required=True),
-    "title": Field(a_text(300, nonempty=True), required=True),
+    "title": Field(a_text_by_language(300, nonempty=True), required=True),
     "host": Field(a_text(300)),
     "timezone": Field(a_text(64, nonempty=True), required=True),
     "languages": Field(list_of(language)),
     "starts": Field(a_date, required=True),
     "ends": Field(a_date, required=True),
     "attribution": Field(choice(Attribution)),
-    "audiences": Field(list_of(a_text(300, nonempty=True))),
-    "summary": Field(a_text()),
+    "audiences": Field(list_of(a_text_by_language(300, nonempty=True))),
+    "summary": Field(a_text_by_language()),
+    "venue": Field(a_text_by_language(300)),
+    "format": Field(choice(EventFormat)),
+    "partners": Field(as_written),
+    "acknowledgements": Field(a_text_by_language()),
 }
+EVENT_TEXTS = ("title", "audiences", "summary", "venue", "acknowledgements")
 NETWORK_FIELDS = {
     "key": Field(key(), required=True),
     "acronym": Field(a_text(64)),
@@ -147,30 +115,36 @@ RECORDING_FIELDS = {
 SESSION_FIELDS = {
     "key": Field(key(), required=True),
     "kind": Field(choice(SessionKind), required=True),
-    "title": Field(a_text(300, nonempty=True), required=True),
+    "title": Field(a_text_by_language(300, nonempty=True), required=True),
     "starts": Field(a_datetime, required=True),
     "ends": Field(a_datetime, required=True),
     "working_group": Field(key()),
     "public": Field(boolean),
-    "description": Field(a_text()),
+    "description": Field(a_text_by_language()),
     "cancelled": Field(boolean),
     "location": Field(a_text(300)),
     "join_url": Field(url),
     "recordings": Field(as_written),
 }
+SESSION_TEXTS = ("title", "description")
 WORKING_GROUP_FIELDS = {
     "key": Field(key(), required=True),
-    "title": Field(a_text(300, nonempty=True), required=True),
+    "title": Field(a_text_by_language(300, nonempty=True), required=True),
     "lead": Field(list_of(key())),
-    "introduction": Field(a_text()),
-    "background": Field(a_text()),
-    "objectives": Field(a_text()),
-    "guiding_questions": Field(list_of(a_text(nonempty=True), unique=False)),
+    "introduction": Field(a_text_by_language()),
+    "background": Field(a_text_by_language()),
+    "objectives": Field(a_text_by_language()),
+    "guiding_questions": Field(list_of(a_text_by_language(nonempty=True), unique=False)),
 }
+WORKING_GROUP_TEXTS = ("title", "introduction", "background", "objectives", "guiding_questions")
 
 
-def parse_programme(text: str, *, source: str = "<programme>") -> Programme:
-    """Read and check a programme file; raises Invalid listing every problem, each with its path."""
+def parse_programme(
+    text: str, *, source: str = "<programme>", directory: Path | None = None
+) -> Programme:
+    """Read and check a programme file; raises Invalid listing every problem, each with its path.
+
+    Partners' logo files are read relative to `directory` (the file's own folder)."""
     problems = Problems()
     try:
         document = tomllib.loads(text)
@@ -179,8 +153,9 @@ def parse_programme(text: str, *, source: str = "<programme>") -> Programme:
         raise invalid(problems, source) from None
     top = read_table(problems, "", document, TOP_FIELDS)
     assert top is not None
-    _check_format(problems, top.get("format", BAD))
-    event, zone = _event(problems, top.get("event", BAD))
+    fmt = top.get("format", BAD)
+    _check_format(problems, fmt)
+    event, zone = _event(problems, top.get("event", BAD), fmt, directory)
     network_rows = read_tables(problems, "networks", top.get("networks", []), NETWORK_FIELDS)
     group_rows = read_tables(
         problems, "working_groups", top.get("working_groups", []), WORKING_GROUP_FIELDS
@@ -196,15 +171,19 @@ def parse_programme(text: str, *, source: str = "<programme>") -> Programme:
                 values["lead"] = BAD
     languages = set(event.languages) if event else None
     for path, values in session_rows:
-        _session(problems, path, values, zone, group_keys, languages)
+        check_session(problems, path, values, zone, group_keys, languages)
     unique_keys(problems, session_rows)
+    declared = event.languages if event else ()
+    for rows, fields in ((group_rows, WORKING_GROUP_TEXTS), (session_rows, SESSION_TEXTS)):
+        for path, values in rows:
+            check_row_languages(problems, path, values, fields, declared, fmt)
     if problems:
         raise invalid(problems, source)
     return Programme(
         event=event,
-        networks=_build_all(NetworkData, network_rows),
-        sessions=_build_all(SessionData, session_rows),
-        working_groups=_build_all(WorkingGroupData, group_rows),
+        networks=tuple(build(NetworkData, values) for _path, values in network_rows),
+        sessions=tuple(build(SessionData, values) for _path, values in session_rows),
+        working_groups=tuple(build(WorkingGroupData, values) for _path, values in group_rows),
     )
 
 
@@ -215,12 +194,12 @@ def _check_format(problems: Problems, value: Any) -> None:
         )
     elif isinstance(value, bool) or not isinstance(value, int):
         _wrong_type(problems, "format", _("the number %(format)d", format=FORMAT), value)
-    elif value != FORMAT:
+    elif value not in FORMATS:
         problems.add(
             "format",
             _(
-                "this file says format %(found)d, but EventHub reads format %(format)d; write "
-                "format = %(format)d and use the fields that format has",
+                "this file says format %(found)d, but EventHub reads formats 1 and %(format)d; "
+                "write format = %(format)d and use the fields that format has",
                 found=value,
                 format=FORMAT,
             ),
@@ -274,21 +253,20 @@ def _unknown_network(value: str, keys: set[str]) -> str:
     )
 
 
-def _unknown_group(value: str, keys: set[str]) -> str:
-    return _(
-        "no working group has the key “%(key)s”; add it under [[working_groups]] or use one of: "
-        "%(keys)s",
-        key=value,
-        keys=", ".join(sorted(keys)) or "-",
-    )
-
-
-def _event(problems: Problems, value: Any) -> tuple[EventData | None, ZoneInfo | None]:
+def _event(
+    problems: Problems, value: Any, fmt: Any, directory: Path | None
+) -> tuple[EventData | None, ZoneInfo | None]:
     if value is BAD:
         return None, None
     values = read_table(problems, "event", value, EVENT_FIELDS)
     if values is None:
         return None, None
+    languages = values.get("languages", ())
+    check_row_languages(
+        problems, "event", values, EVENT_TEXTS, () if languages is BAD else languages, fmt
+    )
+    if "partners" in values:
+        values["partners"] = _partners(problems, values["partners"], languages, fmt, directory)
     zone = None
     name = values.get("timezone", BAD)
     if name is not BAD:
@@ -313,214 +291,68 @@ def _event(problems: Problems, value: Any) -> tuple[EventData | None, ZoneInfo |
             _("ends before it starts (%(starts)s); check both dates", starts=starts.isoformat()),
         )
         values["ends"] = BAD
-    return _build(EventData, values), zone
+    return build(EventData, values), zone
 
 
-def _session(
-    problems: Problems,
-    path: str,
-    values: dict,
-    zone: ZoneInfo | None,
-    group_keys: set[str],
-    languages: set[str] | None,
-) -> None:
-    """Check one session's times, working group and recordings, in place."""
-    written = values.get("starts", BAD), values.get("ends", BAD)
-    for name in ("starts", "ends"):
-        values[name] = _instant(problems, f"{path}.{name}", values.get(name, BAD), zone)
-    starts, ends = values["starts"], values["ends"]
-    if zone is None and all(v is not BAD and v.tzinfo is None for v in written):
-        starts, ends = written  # no zone to read them in, but their order can still be checked
-    if starts is not BAD and ends is not BAD:
-        if ends < starts:
-            problems.add(
-                f"{path}.ends",
-                _(
-                    "ends before it starts (%(starts)s); check the date and the time",
-                    starts=(to_local(starts, zone) if zone else starts).isoformat(),
-                ),
-            )
-            values["ends"] = BAD
-        elif ends == starts:
-            problems.add(
-                f"{path}.ends", _("ends at the moment it starts; give the session a duration")
-            )
-            values["ends"] = BAD
-    kind, group = values.get("kind", BAD), values.get("working_group")
-    if kind == SessionKind.WORKING_GROUP and group is None:
-        problems.add(
-            f"{path}.working_group",
-            _("missing; a session of kind “working-group” names its working group's key"),
-        )
-        values["kind"] = BAD
-    elif kind is not BAD and kind != SessionKind.WORKING_GROUP and group not in (None, BAD):
-        problems.add(
-            f"{path}.working_group",
-            _(
-                "only sessions of kind “working-group” belong to a "
-                "working group; remove this line or set kind = "
-                "“working-group”"
-            ),
-        )
-        values["working_group"] = BAD
-    elif group not in (None, BAD) and group not in group_keys:
-        problems.add(f"{path}.working_group", _unknown_group(group, group_keys))
-        values["working_group"] = BAD
-    if "recordings" in values:
-        rows = read_tables(problems, f"{path}.recordings", values["recordings"], RECORDING_FIELDS)
-        seen: set[str] = set()
-        for where, recording in rows:
-            lang = recording.get("language", BAD)
-            if lang is BAD:
-                continue
-            if lang in seen:
-                problems.add(
-                    f"{where}.language",
-                    _(
-                        "a recording in “%(language)s” is already listed "
-                        "for this session; keep one",
-                        language=lang,
-                    ),
-                )
-                recording["language"] = BAD
-            elif languages is not None and lang not in languages:
-                problems.add(
-                    f"{where}.language",
-                    _(
-                        "“%(language)s” is not one of the event's "
-                        "languages; add it to [event] languages",
-                        language=lang,
-                    ),
-                )
-                recording["language"] = BAD
-            seen.add(lang)
-        recordings = [_build(RecordingData, r) for _path, r in rows]
-        bad = not isinstance(values["recordings"], list) or len(rows) < len(values["recordings"])
-        if bad or None in recordings:
-            values["recordings"] = BAD
-        else:  # their order means nothing: kept by language, as the export writes them
-            values["recordings"] = tuple(sorted(recordings, key=lambda r: r.language))
-
-
-def _instant(problems: Problems, path: str, value: Any, zone: ZoneInfo | None) -> Any:
-    """An aware UTC datetime: as written when it has an offset, else read in the event's zone."""
-    if value is BAD:
+def _partners(
+    problems: Problems, value: Any, languages: Any, fmt: Any, directory: Path | None
+) -> Any:
+    if fmt == 1:
+        problems.add("event.partners", _("partners need format = 2 at the top of the file"))
         return BAD
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    if zone is None:
-        return BAD  # the event's time zone is missing or wrong, and reported as such
+    rows = read_tables(problems, "event.partners", value, PARTNER_FIELDS)
+    partners = []
+    for path, values in rows:
+        values["name"] = check_languages(
+            problems,
+            f"{path}.name",
+            values.get("name", BAD),
+            () if languages is BAD else languages,
+            fmt,
+        )
+        if values.get("logo"):
+            values["logo_bytes"] = _logo(problems, f"{path}.logo", values["logo"], directory)
+        partners.append(build(PartnerData, values))
+    if not isinstance(value, list) or len(rows) < len(value) or None in partners:
+        return BAD
+    return tuple(partners)
+
+
+def _logo(problems: Problems, path: str, name: str, directory: Path | None) -> Any:
+    """The logo file's bytes: a PNG or JPEG file beside the programme file (or below it)."""
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        problems.add(
+            path,
+            _("“%(name)s”: give the logo's file name relative to the programme file", name=name),
+        )
+        return BAD
+    if directory is None:
+        problems.add(
+            path,
+            _("a logo file can only be read when the programme is imported from a file"),
+        )
+        return BAD
+    file = directory / relative
     try:
-        return from_local(value, zone)
-    except NonExistentTime:
-        before = value.replace(tzinfo=zone, fold=0)
+        with file.open("rb") as handle:
+            content = handle.read(LOGO_MAX_BYTES + 1)
+    except OSError:
         problems.add(
             path,
             _(
-                "%(time)s does not exist in %(zone)s: the clocks go forward then; write "
-                "another time, or give an explicit offset such as %(example)s",
-                time=value.isoformat(),
-                zone=zone.key,
-                example=before.isoformat(),
+                "there is no readable file “%(name)s” beside the programme file; put the logo "
+                "there or correct its name",
+                name=name,
             ),
         )
-    except AmbiguousTime:
-        first = value.replace(tzinfo=zone, fold=0).isoformat()
-        second = value.replace(tzinfo=zone, fold=1).isoformat()
+        return BAD
+    if len(content) > LOGO_MAX_BYTES:
+        problems.add(path, _("“%(name)s” is larger than 1 MB; use a smaller image", name=name))
+        return BAD
+    if not any(content.startswith(magic) for magic in LOGO_TYPES):
         problems.add(
-            path,
-            _(
-                "%(time)s happens twice in %(zone)s: the clocks go back then; write it "
-                "with an explicit offset, %(first)s for the first time or %(second)s "
-                "for the second",
-                time=value.isoformat(),
-                zone=zone.key,
-                first=first,
-                second=second,
-            ),
+            path, _("“%(name)s” is not a PNG or JPEG image; save the logo as one", name=name)
         )
-    return BAD
-
-
-def _build(cls: type, values: dict) -> Any:
-    """The dataclass, or None when any value was refused."""
-    if any(v is BAD for v in values.values()):
-        return None
-    return cls(**{name: value for name, value in values.items() if value is not None})
-
-
-def _build_all(cls: type, rows: list[tuple[str, dict]]) -> tuple:
-    return tuple(_build(cls, values) for _path, values in rows)
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing
-
-
-def export_programme(event: Event) -> str:
-    """The event as a format 1 programme file: importing it back changes nothing."""
-    zone = event.zone
-    document: dict[str, Any] = {"format": FORMAT}
-    document["event"] = _without_defaults(
-        {
-            "slug": event.slug,
-            "title": event.title,
-            "host": event.host,
-            "timezone": event.timezone,
-            "languages": list(event.languages or []),
-            "starts": event.starts,
-            "ends": event.ends,
-            "attribution": ""
-            if event.attribution == Attribution.NAMED
-            else event.attribution.value,
-            "audiences": list(event.audiences or []),
-            "summary": event.summary,
-        }
-    )
-    document["networks"] = [
-        _without_defaults({"key": n.key, "acronym": n.acronym, "name": n.name, "region": n.region})
-        for n in sorted(event.networks, key=lambda n: n.id)
-    ]
-    document["sessions"] = [
-        _without_defaults(
-            {
-                "key": s.key,
-                "kind": s.kind.value,
-                "working_group": s.working_group.key if s.working_group else "",
-                "title": s.title,
-                "starts": to_local(s.starts_at, zone),
-                "ends": to_local(s.ends_at, zone),
-                "public": s.public,
-                "cancelled": s.cancelled,
-                "location": s.location,
-                "join_url": s.join_url,
-                "description": s.description,
-                "recordings": [
-                    {"language": r.language, "url": r.url}
-                    for r in sorted(s.recordings, key=lambda r: r.language)
-                ],
-            }
-        )
-        for s in sorted(event.sessions, key=lambda s: (s.starts_at, s.key))
-    ]
-    document["working_groups"] = [
-        _without_defaults(
-            {
-                "key": wg.key,
-                "title": wg.title,
-                "lead": [n.key for n in wg.lead_networks],
-                "introduction": wg.introduction,
-                "background": wg.background,
-                "objectives": wg.objectives,
-                "guiding_questions": [q.text for q in wg.guiding_questions],
-            }
-        )
-        for wg in sorted(event.working_groups, key=lambda wg: (wg.position, wg.key))
-    ]
-    document = {name: value for name, value in document.items() if value != []}
-    return tomli_w.dumps(document, multiline_strings=True)
-
-
-def _without_defaults(fields: dict[str, Any]) -> dict[str, Any]:
-    """Optional fields at their default (empty text or list, false) are left out."""
-    return {name: value for name, value in fields.items() if value not in ("", [], False, None)}
+        return BAD
+    return content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,16 +13,15 @@ from ..extensions import db
 from ..types import utcnow
 from . import activity
 from .filechecks import Problems
-from .fileformat import (
-    EventData,
-    NetworkData,
-    Programme,
-    SessionData,
-    WorkingGroupData,
-    invalid,
-    parse_programme,
-)
-from .models import Event, GuidingQuestion, Network, Recording, Session, WorkingGroup
+from .filedata import EventData, NetworkData, PartnerData, Programme, SessionData, WorkingGroupData
+from .fileformat import invalid, parse_programme
+from .models import Event, GuidingQuestion, Network, Partner, Recording, Session, WorkingGroup
+from .texts import split
+
+# The fields that hold texts by language (see texts.py).
+EVENT_TEXTS = ("title", "summary", "venue", "acknowledgements")
+GROUP_TEXTS = ("title", "introduction", "background", "objectives")
+SESSION_TEXTS = ("title", "description")
 
 # Session fields a calendar shows: a change to any of them bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
@@ -71,12 +71,15 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_programme(text: str, *, source: str = "<programme>") -> ImportReport:
+def import_programme(
+    text: str, *, source: str = "<programme>", directory: Path | None = None
+) -> ImportReport:
     """Check a programme file and apply it to the database (flushed, not committed).
 
-    Raises Invalid, listing every problem, before anything is written.
+    Raises Invalid, listing every problem, before anything is written. Logo files are read
+    relative to `directory`.
     """
-    programme = parse_programme(text, source=source)
+    programme = parse_programme(text, source=source, directory=directory)
     return apply_programme(programme, source=source)
 
 
@@ -112,17 +115,28 @@ def apply_programme(programme: Programme, *, source: str = "<programme>") -> Imp
     return report
 
 
-def _set(record: Any, values: dict[str, Any]) -> list[str]:
-    """Set the attributes that differ; return their names."""
+def _set(
+    record: Any, values: dict[str, Any], language: str | None = None, texts: tuple[str, ...] = ()
+) -> list[str]:
+    """Set the attributes that differ; return their names. The fields named in `texts` are
+    texts: the column takes the text in `language` (the event's first), the record's
+    translations the others."""
     changed = []
     for name, value in values.items():
+        if name in texts:
+            value, others = split(value, language or "en")
+            if record.set_translations(name, others):
+                changed.append(name)
         if getattr(record, name) != value:
             setattr(record, name, value)
-            changed.append(name)
+            if name not in changed:
+                changed.append(name)
     return changed
 
 
 def _apply_event(event: Event, data: EventData, report: ImportReport) -> None:
+    language = data.primary_language
+    audiences = [split(a, language) for a in data.audiences]
     changed = _set(
         event,
         {
@@ -133,12 +147,39 @@ def _apply_event(event: Event, data: EventData, report: ImportReport) -> None:
             "starts": data.starts,
             "ends": data.ends,
             "attribution": data.attribution,
-            "audiences": list(data.audiences),
+            "audiences": [primary for primary, _others in audiences],
             "summary": data.summary,
+            "venue": data.venue,
+            "format": data.format,
+            "acknowledgements": data.acknowledgements,
         },
+        language,
+        EVENT_TEXTS,
     )
+    translated = {primary: others for primary, others in audiences if others}
+    if event.set_translations("audiences", translated) and "audiences" not in changed:
+        changed.append("audiences")
+    if _apply_partners(event, data.partners, language):
+        changed.append("partners")
     if changed and not report.created:
         report.changed.append(_("event: %(fields)s", fields=", ".join(changed)))
+
+
+def _apply_partners(event: Event, partners: tuple[PartnerData, ...], language: str) -> bool:
+    """Partners matched by position; whether anything changed."""
+    changed = False
+    for index, data in enumerate(partners):
+        if index >= len(event.partners):
+            event.partners.append(Partner(name="", role=data.role))
+            changed = True
+        partner = event.partners[index]
+        values = {"role": data.role, "logo_name": data.logo, "logo": data.logo_bytes}
+        if _set(partner, values) + _set(partner, {"name": data.name}, language, ("name",)):
+            changed = True
+    if len(event.partners) > len(partners):
+        del event.partners[len(partners) :]
+        changed = True
+    return changed
 
 
 def _apply_networks(
@@ -170,6 +211,7 @@ def _apply_working_groups(
     problems: Problems,
 ) -> dict[str, WorkingGroup]:
     by_key = {wg.key: wg for wg in event.working_groups}
+    language = event.primary_language
     for position, data in enumerate(groups, start=1):
         values = {
             "title": data.title,
@@ -180,20 +222,21 @@ def _apply_working_groups(
         }
         group = by_key.get(data.key)
         if group is None:
-            group = by_key[data.key] = WorkingGroup(key=data.key, **values)
+            group = by_key[data.key] = WorkingGroup(key=data.key)
+            _set(group, values, language, GROUP_TEXTS)
             event.working_groups.append(group)
             report.added.append(
-                _("working group “%(key)s”: %(title)s", key=data.key, title=data.title)
+                _("working group “%(key)s”: %(title)s", key=data.key, title=group.title)
             )
             group.lead_networks = [networks[key] for key in data.lead]
-            _apply_questions(group, data.guiding_questions)
+            _apply_questions(group, data.guiding_questions, language)
             continue
         _check_questions_kept(group, data.guiding_questions, problems, position)
-        changed = _set(group, values)
+        changed = _set(group, values, language, GROUP_TEXTS)
         if [n.key for n in group.lead_networks] != list(data.lead):
             group.lead_networks = [networks[key] for key in data.lead]
             changed.append("lead")
-        if _apply_questions(group, data.guiding_questions):
+        if _apply_questions(group, data.guiding_questions, language):
             changed.append("guiding_questions")
         if changed:
             report.changed.append(
@@ -211,7 +254,7 @@ def _apply_working_groups(
 
 
 def _check_questions_kept(
-    group: WorkingGroup, texts: tuple[str, ...], problems: Problems, position: int
+    group: WorkingGroup, texts: tuple[str | dict, ...], problems: Problems, position: int
 ) -> None:
     """A file may drop trailing guiding questions, unless something already answers them:
     their messages and board items would silently lose the question they answer."""
@@ -244,17 +287,15 @@ def _in_use(question: GuidingQuestion) -> bool:
     return False
 
 
-def _apply_questions(group: WorkingGroup, texts: tuple[str, ...]) -> bool:
+def _apply_questions(group: WorkingGroup, texts: tuple[str | dict, ...], language: str) -> bool:
     """Guiding questions matched by position: text updated, new ones appended, trailing ones removed."""
     questions = group.guiding_questions
     changed = False
     for index, text in enumerate(texts):
-        if index < len(questions):
-            if questions[index].text != text:
-                questions[index].text = text
-                changed = True
-        else:
-            questions.append(GuidingQuestion(text=text))
+        if index >= len(questions):
+            questions.append(GuidingQuestion(text=""))
+            changed = True
+        if _set(questions[index], {"text": text}, language, ("text",)):
             changed = True
     if len(questions) > len(texts):
         del questions[len(texts) :]
@@ -270,6 +311,7 @@ def _apply_sessions(
 ) -> None:
     by_key = {s.key: s for s in event.sessions}
     now = utcnow()
+    language = event.primary_language
     for data in sessions:
         session = by_key.get(data.key)
         values = {
@@ -285,14 +327,19 @@ def _apply_sessions(
             "join_url": data.join_url,
         }
         if session is None:
-            session = Session(key=data.key, **values)
+            session = Session(key=data.key)
+            _set(session, values, language, SESSION_TEXTS)
             session.recordings = [
                 Recording(language=r.language, url=r.url) for r in data.recordings
             ]
             event.sessions.append(session)
-            report.added.append(_("session “%(key)s”: %(title)s", key=data.key, title=data.title))
+            report.added.append(
+                _("session “%(key)s”: %(title)s", key=data.key, title=session.title)
+            )
             continue
-        changed = [_FILE_NAMES.get(name, name) for name in _set(session, values)]
+        changed = [
+            _FILE_NAMES.get(name, name) for name in _set(session, values, language, SESSION_TEXTS)
+        ]
         if _apply_recordings(session, data):
             changed.append("recordings")
         if not changed:

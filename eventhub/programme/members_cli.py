@@ -114,7 +114,9 @@ def _import(path: Path) -> None:
     from .importer import import_programme
 
     try:
-        report = import_programme(path.read_text(encoding="utf-8"), source=str(path))
+        report = import_programme(
+            path.read_text(encoding="utf-8"), source=str(path), directory=path.parent
+        )
     except Invalid as error:
         _fail("\n".join([f"{path}: {error.message}", *(f"  {p}" for p in error.problems)]))
     click.echo(f"Imported {path}.")

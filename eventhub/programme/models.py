@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Person
 from ..extensions import db
 from ..types import UTCDateTime, utcnow
+from .texts import DEFAULT_LANGUAGE, LocalText, Translated, choose
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -51,6 +52,20 @@ PLENARY_KINDS = frozenset(
 )
 
 
+class EventFormat(enum.StrEnum):
+    IN_PERSON = "in-person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class PartnerRole(enum.StrEnum):
+    HOST = "host"
+    ORGANISER = "organiser"
+    SECRETARIAT = "secretariat"
+    PARTNER = "partner"
+    FUNDER = "funder"
+
+
 class Role(enum.StrEnum):
     ORGANISER = "organiser"
     FACILITATOR = "facilitator"
@@ -59,7 +74,7 @@ class Role(enum.StrEnum):
     OBSERVER = "observer"
 
 
-class Event(db.Model):
+class Event(Translated, db.Model):
     __tablename__ = "event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +88,10 @@ class Event(db.Model):
     attribution: Mapped[Attribution] = mapped_column(_enum(Attribution), default=Attribution.NAMED)
     audiences: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Where it takes place (a city, a building); empty for a meeting held online.
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    format: Mapped[EventFormat | None] = mapped_column(_enum(EventFormat))
+    acknowledgements: Mapped[str] = mapped_column(Text, default="")  # Markdown
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -88,6 +107,22 @@ class Event(db.Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="Partner.position",
+        collection_class=ordering_list("position", count_from=1),
+    )
+
+    @property
+    def primary_language(self) -> str:
+        """The event's first language: the one every text it has is given in."""
+        return (self.languages or [DEFAULT_LANGUAGE])[0]
+
+    def audience_text(self, audience: str, language: str | None) -> LocalText:
+        """An audience (as items store it, in the first language) in `language` when given."""
+        others = (self.translations or {}).get("audiences", {}).get(audience)
+        return choose(audience, others, self.primary_language, language)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -99,6 +134,27 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+
+class Partner(Translated, db.Model):
+    """An organisation the report credits: host, organiser, secretariat, partner or funder."""
+
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[PartnerRole] = mapped_column(_enum(PartnerRole))
+    # The logo as the programme file named it, and its bytes (PNG or JPEG, checked on import).
+    logo_name: Mapped[str] = mapped_column(String(300), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    event: Mapped[Event] = relationship(back_populates="partners")
+
+    @property
+    def primary_language(self) -> str:
+        return self.event.primary_language
 
 
 class Network(db.Model):
@@ -131,7 +187,7 @@ class WorkingGroupLead(db.Model):
     network: Mapped[Network] = relationship()
 
 
-class WorkingGroup(db.Model):
+class WorkingGroup(Translated, db.Model):
     __tablename__ = "working_group"
     __table_args__ = (UniqueConstraint("event_id", "key"),)
 
@@ -171,8 +227,12 @@ class WorkingGroup(db.Model):
         """1-based position in the event, as in `WG2-R3`."""
         return self.position
 
+    @property
+    def primary_language(self) -> str:
+        return self.event.primary_language
 
-class GuidingQuestion(db.Model):
+
+class GuidingQuestion(Translated, db.Model):
     __tablename__ = "guiding_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,8 +244,12 @@ class GuidingQuestion(db.Model):
 
     working_group: Mapped[WorkingGroup] = relationship(back_populates="guiding_questions")
 
+    @property
+    def primary_language(self) -> str:
+        return self.working_group.event.primary_language
 
-class Session(db.Model):
+
+class Session(Translated, db.Model):
     __tablename__ = "session"
     __table_args__ = (UniqueConstraint("event_id", "key"),)
 
@@ -219,6 +283,10 @@ class Session(db.Model):
     @property
     def is_plenary(self) -> bool:
         return self.kind in PLENARY_KINDS
+
+    @property
+    def primary_language(self) -> str:
+        return self.event.primary_language
 
 
 class Recording(db.Model):

@@ -6,14 +6,12 @@ data and a published version can be rebuilt, in any format, from its stored JSON
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import types
-import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+
+from ..plain import from_plain, to_plain
 
 CHATHAM_HOUSE = "chatham-house"
 NAMED = "named"
@@ -199,17 +197,6 @@ class Edition:
 # --- canonical JSON: the frozen form of a published version ---
 
 
-def to_plain(value):
-    """Dataclasses, dates and tuples as JSON-ready values."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
-    return value
-
-
 def canonical_json(report: ReportData) -> str:
     """Sorted keys, no spaces, UTF-8 as is: the same data always gives the same bytes."""
     return json.dumps(to_plain(report), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -220,30 +207,4 @@ def content_hash(report: ReportData) -> str:
 
 
 def from_json(text: str) -> ReportData:
-    return _build(ReportData, json.loads(text))
-
-
-@cache
-def _hints(cls) -> dict[str, object]:
-    return typing.get_type_hints(cls)
-
-
-def _build(tp, value):
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(inner[0], value)
-    if origin is tuple:
-        (inner, _ellipsis) = typing.get_args(tp)
-        return tuple(_build(inner, v) for v in value)
-    if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
-        return tp(**{k: _build(hints[k], v) for k, v in value.items() if k in names})
-    if tp is datetime:
-        return datetime.fromisoformat(value)
-    if tp is date:
-        return date.fromisoformat(value)
-    return value
+    return from_plain(ReportData, json.loads(text))

@@ -16,8 +16,8 @@ from markupsafe import Markup
 from ..errors import DomainError
 from ..extensions import db, socketio
 from ..markup import render_light
-from ..programme.models import Session, WorkingGroup
-from ..programme.service import group_by_key, session_by_key
+from ..programme.models import WorkingGroup
+from ..programme.service import group_by_key
 from ..realtime import check_rate
 from ..web import requires
 from . import hooks, moderation, posting, present, service
@@ -38,14 +38,6 @@ def room(group: WorkingGroup, slug: str, key: str):
     room = service.room_for_group(group)
     back = url_for("programme.working_group", slug=slug, key=key)
     return _page(room, back, url_for("rooms.room", slug=slug, key=key))
-
-
-@bp.route("/e/<slug>/sessions/<key>/qa", methods=["GET", "POST"])
-@requires("session.enter_qa", session_by_key)
-def qa(session: Session, slug: str, key: str):
-    room = service.room_for_session(session)
-    back = url_for("programme.session", slug=slug, key=key)
-    return _page(room, back, url_for("rooms.qa", slug=slug, key=key))
 
 
 def _page(room: Room, back: str, here: str):

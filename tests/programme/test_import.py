@@ -228,7 +228,7 @@ def test_import_refuses_unknown_field(db, old, new, expected):
             'guiding_questions = ["First?", 2]',
             "working_groups[0].guiding_questions[1]: expected text",
         ),
-        ("format = 1", 'format = "1"', "format: expected the number 1"),
+        ("format = 1", 'format = "1"', "format: expected the number 2"),
         (
             '"Europe/Rome"\nlanguages',
             '"Europe/Rome"\nattribution = 1\nlanguages',
@@ -262,7 +262,7 @@ def test_import_refuses_plain_date_where_a_time_is_needed(db):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("format = 1\n", "", "format: write format = 1"),
+        ("format = 1\n", "", "format: write format = 2"),
         ('slug = "spring-meeting"\n', "", "event.slug: missing"),
         ('title = "Opening"\n', "", "sessions[0].title: missing"),
         ('name = "Network A"\n', "", "networks[0].name: missing"),
@@ -282,7 +282,7 @@ def test_import_refuses_missing_event_table(db):
 
 def test_import_refuses_other_format_version(db):
     assert has(
-        refused(edit(PROGRAMME, "format = 1", "format = 2")), "format: this file says format 2"
+        refused(edit(PROGRAMME, "format = 1", "format = 3")), "format: this file says format 3"
     )
 
 

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from eventhub.errors import Invalid
-from eventhub.programme.fileformat import export_programme
+from eventhub.programme.fileexport import export_programme
 from eventhub.programme.importer import import_programme
 from eventhub.programme.models import Event, Session
 

@@ -68,7 +68,7 @@ def test_export_command_writes_the_programme_to_standard_output(runner, db):
     runner.invoke(args=["import-programme", str(DEMO_PROGRAMME)])
     result = runner.invoke(args=["export-programme", "ga-annual-meeting-2020"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("format = 1\n")
+    assert result.stdout.startswith("format = 2\n")
     assert len(tomllib.loads(result.stdout)["sessions"]) == 7
 
 
@@ -77,7 +77,7 @@ def test_export_command_writes_to_a_file_that_imports_back_without_changes(runne
     out = tmp_path / "export.toml"
     result = runner.invoke(args=["export-programme", "ga-annual-meeting-2020", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").startswith("format = 1\n")
+    assert out.read_text(encoding="utf-8").startswith("format = 2\n")
     again = runner.invoke(args=["import-programme", str(out)])
     assert again.stdout == "Event “ga-annual-meeting-2020”: no changes.\n"
 

@@ -10,11 +10,11 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from eventhub.programme.fileexport import export_programme
 from eventhub.programme.fileformat import (
     Programme,
     RecordingData,
     SessionData,
-    export_programme,
     parse_programme,
 )
 from eventhub.programme.importer import import_programme
@@ -58,7 +58,7 @@ def test_demo_file_reads_into_plain_data_with_utc_times(demo_text):
 
 def test_export_starts_with_format_and_reads_back_as_the_same_programme(demo, demo_text):
     exported = export_programme(demo)
-    assert exported.startswith("format = 1\n")
+    assert exported.startswith("format = 2\n")
     assert parse_programme(exported) == parse_programme(demo_text)
 
 
