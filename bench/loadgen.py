@@ -41,6 +41,7 @@ class ClientResult:
     errors: list[str] = field(default_factory=list)
     received: Counter = field(default_factory=Counter)  # "sender:n" -> times received
     latencies: list[float] = field(default_factory=list)  # seconds, messages of others only
+    receipts: list[float] = field(default_factory=list)  # when each of those arrived
     ack_latencies: list[float] = field(default_factory=list)
     last_receipt: float = 0.0
 
@@ -65,6 +66,9 @@ class LoadResult:
     ack_p99_ms: float
     span: float = math.nan  # seconds from the start to the last delivery
     server_cpu_seconds: float = math.nan  # CPU the server used meanwhile (and while draining)
+    # The longest time in the sending phase when no member received anything: a stall of the
+    # server (a collection, a lock, a checkpoint) shows here even when percentiles hide it.
+    max_gap_ms: float = math.nan
 
     @property
     def server_cpu_percent(self) -> float:
@@ -106,6 +110,7 @@ async def _client(
         result.received[f"{sender}:{n}"] += 1
         if sender != spec.key:
             result.latencies.append(now - float(sent_at))
+            result.receipts.append(now)
             result.last_receipt = now
             others += 1
             if others >= expected_from_others:
@@ -275,6 +280,16 @@ def run_load(
     return result
 
 
+def max_gap(results: list[ClientResult], started: float, plan: Plan) -> float:
+    """Seconds of the longest silence between two deliveries (to anyone) while members send
+    (from the first delivery to the last scheduled send; the drain after it is left out)."""
+    window = (started, started + plan.messages * plan.interval)
+    times = sorted(t for r in results for t in r.receipts if window[0] <= t <= window[1])
+    if len(times) < 2:
+        return math.nan
+    return max(b - a for a, b in zip(times, times[1:], strict=False))
+
+
 def _summarise(
     results: list[ClientResult], specs, plan: Plan, started: float, processes: int, rate: float
 ) -> LoadResult:
@@ -299,6 +314,7 @@ def _summarise(
     last = max((r.last_receipt for r in results), default=started)
     span = max(1e-9, last - started)
     return LoadResult(
+        max_gap_ms=max_gap(results, started, plan) * 1000,
         span=span,
         clients=len(specs),
         processes=processes,
