@@ -12,7 +12,6 @@ Create Date: 2026-11-27 17:44:50.564814
 from alembic import op
 import sqlalchemy as sa
 
-import eventhub.types
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +26,7 @@ def upgrade():
     op.create_table('activity_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('at', eventhub.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('system', sa.Boolean(), nullable=False),
@@ -44,14 +43,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_activity_entry_subject_id'), ['subject_id'], unique=False)
 
     with op.batch_alter_table('room_mute', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ended_at', eventhub.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('ended_by_id', sa.Integer(), nullable=True))
         batch_op.drop_constraint(batch_op.f('uq_room_mute_room_id_person_id'), type_='unique')
         batch_op.create_index('uq_room_mute_current', ['room_id', 'person_id'], unique=True, sqlite_where=sa.text('ended_at IS NULL'), postgresql_where=sa.text('ended_at IS NULL'))
         batch_op.create_foreign_key(batch_op.f('fk_room_mute_ended_by_id_person'), 'person', ['ended_by_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('room_removal', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('readmitted_at', eventhub.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('readmitted_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('readmitted_by_id', sa.Integer(), nullable=True))
         batch_op.drop_constraint(batch_op.f('uq_room_removal_room_id_person_id'), type_='unique')
         batch_op.create_index('uq_room_removal_current', ['room_id', 'person_id'], unique=True, sqlite_where=sa.text('readmitted_at IS NULL'), postgresql_where=sa.text('readmitted_at IS NULL'))
