@@ -171,7 +171,7 @@ def main() -> None:
             with app.test_request_context():
                 entries = service.entries_for(None, service._event_sessions(event))
                 all_entries = [
-                    service.entry_for(s, show_join=True) for s in service._event_sessions(event)
+                    service.entry_for(s, member=True) for s in service._event_sessions(event)
                 ]
             rows = [
                 {

@@ -46,9 +46,46 @@ def memberships(person: Person, event: Event) -> list[Membership]:
 
 
 def forget_memberships() -> None:
-    """Drop the request cache after roles change."""
+    """Drop the request caches after roles or removals change."""
     if has_app_context():
         g.pop("_memberships", None)
+        g.pop("_removed_from", None)
+
+
+def removed_from(person: Person, event: Event) -> frozenset[tuple[str, int]]:
+    """The rooms of `event` a facilitator removed her from (and did not readmit her to), as
+    ("group", working group id) and ("session", session id); cached for the request."""
+    from .rooms.models import Room, RoomRemoval  # rooms build on this module
+
+    if not _signed_in(person):
+        return frozenset()
+    cache = g.setdefault("_removed_from", {}) if has_app_context() else {}
+    key = (person.id, event.id)
+    if key not in cache:
+        rows = db.session.execute(
+            select(Room.working_group_id, Room.session_id)
+            .join(RoomRemoval, RoomRemoval.room_id == Room.id)
+            .where(
+                Room.event_id == event.id,
+                RoomRemoval.person_id == person.id,
+                RoomRemoval.readmitted_at.is_(None),
+            )
+        ).all()
+        cache[key] = frozenset(
+            ("group", group_id) if group_id is not None else ("session", session_id)
+            for group_id, session_id in rows
+        )
+    return cache[key]
+
+
+def _removed_from_session(person, session: Session) -> bool:
+    """Removed from the room where the session happens (its working group's, or its Q&A)."""
+    where = (
+        ("group", session.working_group_id)
+        if session.working_group_id is not None
+        else ("session", session.id)
+    )
+    return where in removed_from(person, session.event)
 
 
 # Rules over her memberships of one event (anything with `role` and `working_group_id`): the
@@ -147,12 +184,16 @@ RULES: dict[str, Callable[[Person | None, object], bool]] = {
     "event.view": _event_reader,
     "event.take_part": _event_member,
     "event.manage": _organiser,
+    "event.activity": _organiser,  # the activity log (moderation and organiser actions)
     # sessions
     "session.view": lambda p, s: s.public or _event_reader(p, s.event),
-    # Observers never get the call link, even when they follow a group.
+    # Whether she is someone the call link is for (the time it shows is programme.service's
+    # join_link). Observers never get it, even when they follow a group; nor does someone a
+    # facilitator removed from the session's room.
     "session.join_link": lambda p, s: (
         _session_member(p, s)
         and (s.working_group is None or _group_has(TAKING_PART)(p, s.working_group))
+        and not _removed_from_session(p, s)
     ),
     "session.manage": lambda p, s: _organiser(p, s.event),
     "session.enter_qa": lambda p, s: s.is_plenary and _event_member(p, s.event),

@@ -32,6 +32,7 @@ def test_every_domain_registers_itself():
         "qa",
         "reports",
         "calendar",
+        "archive",
     ]
     assert all(callable(getattr(d, "register", None)) for d in DOMAINS)
 

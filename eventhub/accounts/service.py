@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -14,6 +15,11 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..i18n import valid_zone
 from .models import Person
+from .names import check_name_characters
+
+# Rules other domains add about the names a person shows (the programme: unique within each of
+# her events). Each is called as rule(person, display_name=..., name=...) and raises Invalid.
+name_rules: list[Callable[..., None]] = []
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 500
@@ -108,6 +114,7 @@ def clean_name(value: str | None) -> str:
         )
     if has_control_characters(value):
         raise Invalid(_("The name contains characters that cannot be shown."))
+    check_name_characters(value)
     return value
 
 
@@ -123,6 +130,7 @@ def clean_display_name(value: str | None) -> str | None:
         )
     if has_control_characters(value):
         raise Invalid(_("The display name contains characters that cannot be shown."))
+    check_name_characters(value)
     return value or None
 
 
@@ -165,8 +173,11 @@ def update_profile(
         raise Invalid(_("EventHub is not available in that language."))
     if timezone is not None and valid_zone(timezone) is None:
         raise Invalid(_("“%(zone)s” is not a time zone we know.", zone=timezone[:64]))
-    person.name = clean_name(name)
-    person.display_name = clean_display_name(display_name)
+    name, display_name = clean_name(name), clean_display_name(display_name)
+    for rule in name_rules:
+        rule(person, display_name=display_name, name=name)
+    person.name = name
+    person.display_name = display_name
     person.language = language
     person.timezone = timezone
     db.session.flush()

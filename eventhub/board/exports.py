@@ -96,7 +96,21 @@ def _name(person) -> str | None:
     return person.public_name if person is not None else None
 
 
-def _item_json(item: BoardItem, named: bool) -> dict:
+def _source_json(message, moderator: bool) -> dict:
+    """A source message; a hidden one's text only for those who moderate (they see it anyway)."""
+    if message.hidden and not moderator:
+        return {"seq": message.seq, "hidden": True}
+    return {"seq": message.seq, "text": message.body} | ({"hidden": True} if message.hidden else {})
+
+
+def _comment_json(comment, named: bool, moderator: bool) -> dict:
+    data = {"created_at": _iso(comment.created_at), "hidden": comment.hidden}
+    if moderator or not comment.hidden:
+        data["body"] = comment.body
+    return data | ({"author": _name(comment.person)} if named else {})
+
+
+def _item_json(item: BoardItem, named: bool, moderator: bool = True) -> dict:
     question = item.guiding_question
     data: dict[str, Any] = {
         "reference": item_reference(item),
@@ -114,15 +128,9 @@ def _item_json(item: BoardItem, named: bool) -> dict:
         "endorsements": len(item.endorsements),
         "comment_count": len(item.visible_comments),
         "sources": [
-            {"seq": s.message.seq, "text": s.message.body}
-            for s in item.sources
-            if s.message is not None
+            _source_json(s.message, moderator) for s in item.sources if s.message is not None
         ],
-        "comments": [
-            {"body": c.body, "created_at": _iso(c.created_at), "hidden": c.hidden}
-            | ({"author": _name(c.person)} if named else {})
-            for c in item.comments
-        ],
+        "comments": [_comment_json(c, named, moderator) for c in item.comments],
         "versions": [
             {
                 "version": v.version,
@@ -143,7 +151,9 @@ def _item_json(item: BoardItem, named: bool) -> dict:
     return data
 
 
-def export_data(event: Event, group: WorkingGroup | None = None) -> dict:
+def export_data(event: Event, group: WorkingGroup | None = None, *, moderator: bool = True) -> dict:
+    """The boards as plain data. `moderator` False (a rapporteur's download) leaves out the text
+    of hidden messages and comments, which only facilitators and organisers may read."""
     named = not event.chatham_house
     groups = []
     for wg in _groups(event, group):
@@ -158,7 +168,7 @@ def export_data(event: Event, group: WorkingGroup | None = None) -> dict:
                     "insight": state.last_insight_number if state else 0,
                     "recommendation": state.last_recommendation_number if state else 0,
                 },
-                "items": [_item_json(i, named) for i in queries.group_items(wg)],
+                "items": [_item_json(i, named, moderator) for i in queries.group_items(wg)],
             }
         )
     return {
@@ -174,5 +184,6 @@ def export_data(event: Event, group: WorkingGroup | None = None) -> dict:
     }
 
 
-def to_json(event: Event, group: WorkingGroup | None = None) -> bytes:
-    return json.dumps(export_data(event, group), ensure_ascii=False, indent=2).encode("utf-8")
+def to_json(event: Event, group: WorkingGroup | None = None, *, moderator: bool = True) -> bytes:
+    data = export_data(event, group, moderator=moderator)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

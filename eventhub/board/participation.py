@@ -9,6 +9,7 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import may
 from ..text import has_controls, is_blank
+from ..programme import activity
 from ..types import utcnow
 from .models import MAX_COMMENT, BoardItem, Comment, Endorsement, ItemState, item_reference
 from .queries import state_label
@@ -82,5 +83,13 @@ def hide_comment(person: Person, comment: Comment) -> Comment:
     require_open(group)
     if comment.hidden_at is None:
         comment.hidden_at = utcnow()
+        activity.record(
+            group.event,
+            person,
+            "comment.hide",
+            subject=comment.person,
+            group=group.key,
+            item=comment.item.reference,
+        )
     db.session.flush()
     return comment

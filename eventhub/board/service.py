@@ -16,6 +16,7 @@ from ..accounts.models import Person
 from ..errors import Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import may
+from ..programme import activity
 from ..programme.models import WorkingGroup
 from ..text import has_controls
 from ..types import utcnow
@@ -350,5 +351,8 @@ def set_frozen(person: Person, group: WorkingGroup, frozen: bool) -> BoardState:
         )
     state.frozen_at = utcnow() if frozen else None
     state.frozen_by = person if frozen else None
+    activity.record(
+        group.event, person, "board.freeze" if frozen else "board.unfreeze", group=group.key
+    )
     db.session.flush()
     return state

@@ -221,9 +221,10 @@ def _export(event: Event, group: WorkingGroup | None, fmt: str) -> Response:
     if fmt == "csv":
         return _download(exports.to_csv(event, group), f"{name}.csv", "text/csv; charset=utf-8")
     if fmt == "json":
-        return _download(
-            exports.to_json(event, group), f"{name}.json", "application/json; charset=utf-8"
-        )
+        # A rapporteur edits the board but does not moderate: no text of what was hidden.
+        moderator = may(current_user, "group.moderate", group) if group else True
+        body = exports.to_json(event, group, moderator=moderator)
+        return _download(body, f"{name}.json", "application/json; charset=utf-8")
     abort(404)
 
 

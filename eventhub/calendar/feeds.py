@@ -55,8 +55,6 @@ class Entry:
     description: str = ""
     url: str = ""
     location: str = ""
-    # The video call; empty unless the viewer may see it.
-    join_url: str = ""
     cancelled: bool = False
     categories: tuple[str, ...] = ()
 
@@ -124,18 +122,13 @@ def _vevent(entry: Entry, *, stamp: datetime | None) -> Event:
     description = multi_line(entry.description)
     if description:
         vevent["DESCRIPTION"] = vText(description)
+    # Never the video call (calendar.service): a feed is read at any time, by any app.
     location = one_line(entry.location)
-    join_url = safe_uri(entry.join_url)
-    if not location and join_url:
-        location = join_url  # an online session: the call is where it happens
     if location:
         vevent["LOCATION"] = vText(location)
     url = safe_uri(entry.url)
     if url:
         vevent["URL"] = vUri(url)
-    if join_url:
-        # RFC 7986; clients that do not know it keep the link in DESCRIPTION and LOCATION.
-        vevent.add("CONFERENCE", vUri(join_url), parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
     if entry.categories:
         vevent.add("CATEGORIES", [one_line(c) for c in entry.categories if one_line(c)])
     vevent["STATUS"] = vText("CANCELLED" if entry.cancelled else "CONFIRMED")

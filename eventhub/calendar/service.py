@@ -1,8 +1,11 @@
 """Calendars: who sees which sessions, turned into plain `Entry` values for feeds.py.
 
 Access is decided here, with `eventhub.permissions.may`, once per session: a
-session appears if the viewer may see it, and its video-call link only if she
-may `session.join_link` (she takes part in it). Everything else is plain data.
+session appears if the viewer may see it. No calendar ever carries a video-call
+link (a feed is fetched at any time, by any app, and an add-to-calendar link
+hands its text to a third party): a member the call is for (`session.join_link`)
+gets the session page's address instead, which shows the link when
+`programme.service.join_link` allows. Everything else is plain data.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ class _Describer:
             self._groups[group.id] = "\n".join(lines)
         return self._groups[group.id]
 
-    def describe(self, session: Session, join_url: str) -> str:
+    def describe(self, session: Session, call_page: str) -> str:
         parts = []
         if session.cancelled:
             parts.append(_("This session is cancelled."))
@@ -96,8 +99,15 @@ class _Describer:
             parts.append(session.description.strip())
         if session.working_group is not None:
             parts.append(self.group_text(session.working_group))
-        if join_url:
-            parts.append(_("Video call: %(url)s", url=join_url))
+        if call_page:
+            parts.append(
+                _(
+                    "Video call: the link to join appears on the session page %(minutes)d "
+                    "minutes before the start: %(url)s",
+                    minutes=current_app.config["JOIN_LINK_LEAD_MINUTES"],
+                    url=call_page,
+                )
+            )
         return "\n\n".join(parts)
 
 
@@ -115,11 +125,15 @@ def session_url(session: Session, *, in_room: bool) -> str:
 
 
 def entry_for(
-    session: Session, *, show_join: bool, in_room: bool = False, describer: _Describer | None = None
+    session: Session, *, member: bool, in_room: bool = False, describer: _Describer | None = None
 ) -> Entry:
-    """The calendar entry for one session; the join link only when `show_join`."""
+    """The calendar entry for one session; for a `member` the call is for, where to join it."""
     describer = describer or _Describer()
-    join_url = session.join_url if show_join else ""
+    call_page = (
+        absolute_url("programme.session", slug=session.event.slug, key=session.key)
+        if member and session.join_url and not session.cancelled
+        else ""
+    )
     return Entry(
         uid=session_uid(session.event.slug, session.key),
         summary=_summary(session),
@@ -128,17 +142,16 @@ def entry_for(
         sequence=session.sequence,
         created=session.created_at,
         last_modified=session.updated_at,
-        description=describer.describe(session, join_url),
+        description=describer.describe(session, call_page),
         url=session_url(session, in_room=in_room),
         location=session.location,
-        join_url=join_url,
         cancelled=session.cancelled,
         categories=(session.working_group.title,) if session.working_group else (),
     )
 
 
 def entries_for(viewer: Person | None, sessions: Iterable[Session]) -> list[Entry]:
-    """The sessions `viewer` may see, each with the join link only if she takes part in it."""
+    """The sessions `viewer` may see; where she may join the call, the page to join it from."""
     describer = _Describer()
     entries = []
     for session in sessions:
@@ -150,7 +163,7 @@ def entries_for(viewer: Person | None, sessions: Iterable[Session]) -> list[Entr
             and session.working_group is not None
             and may(viewer, "group.enter_room", session.working_group)
         )
-        entries.append(entry_for(session, show_join=member, in_room=in_room, describer=describer))
+        entries.append(entry_for(session, member=member, in_room=in_room, describer=describer))
     return entries
 
 
@@ -176,7 +189,7 @@ def public_feed(event: Event) -> bytes:
 def organiser_feed(event: Event) -> bytes:
     """Every session (public or not, cancelled ones too) without any video-call link: the CLI's export."""
     describer = _Describer()
-    entries = [entry_for(s, show_join=False, describer=describer) for s in _event_sessions(event)]
+    entries = [entry_for(s, member=False, describer=describer) for s in _event_sessions(event)]
     return build_feed(Feed(name=event.title, description=event.host, entries=entries))
 
 
@@ -275,9 +288,9 @@ def subscription_url(person: Person) -> str | None:
 
 
 def google_calendar_url(session: Session, viewer: Person | None) -> str:
-    """A Google Calendar 'add event' link; the call link only for someone who may join."""
-    show_join = may(viewer, "session.join_link", session)
-    entry = entry_for(session, show_join=show_join)
+    """A Google Calendar 'add event' link: never the call link (Google would hold it), but for
+    someone who may join, the session page that shows it in time."""
+    entry = entry_for(session, member=may(viewer, "session.join_link", session))
 
     def stamp(instant: datetime) -> str:
         return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -288,7 +301,6 @@ def google_calendar_url(session: Session, viewer: Person | None) -> str:
         "dates": f"{stamp(entry.starts_at)}/{stamp(entry.ends_at)}",
         "details": "\n\n".join(p for p in (entry.description, entry.url) if p),
     }
-    location = entry.location or entry.join_url
-    if location:
-        params["location"] = location
+    if entry.location:
+        params["location"] = entry.location
     return "https://calendar.google.com/calendar/render?" + urlencode(params)

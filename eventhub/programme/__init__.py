@@ -7,14 +7,16 @@ editing sessions in the browser) and `file*` plus `importer` (programme files).
 
 
 def register(app) -> None:
-    """The programme pages, its editing and members pages, and the programme/member commands."""
-    from . import cli, editing_views, models, views  # noqa: F401
+    """The programme pages, its editing, members and activity pages, the programme/member commands,
+    and the name rule the profile asks (identity: names unique within an event)."""
+    from . import activity, activity_views, cli, editing_views, identity, models, views  # noqa: F401
     from .members import cli as members_cli
     from .members import views as members_views
     from .texts_web import register_template_helpers
 
     register_template_helpers(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(activity_views.bp)
     app.register_blueprint(editing_views.bp)
     app.register_blueprint(members_views.bp)
     app.cli.add_command(cli.import_programme_command)

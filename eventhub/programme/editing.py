@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..accounts.models import Person
 from ..errors import Invalid
 from ..extensions import db
 from ..types import utcnow
+from . import activity
 from .models import Event, Session, SessionKind, WorkingGroup
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -149,7 +151,7 @@ def _values(data: SessionInput, group: WorkingGroup | None) -> dict:
     return values
 
 
-def add_session(event: Event, key: str, data: SessionInput) -> Session:
+def add_session(event: Event, key: str, data: SessionInput, *, by: Person | None = None) -> Session:
     """A new session in `event`; its key (and so its calendar UID) is fixed from now on."""
     problems = []
     try:
@@ -167,25 +169,33 @@ def add_session(event: Event, key: str, data: SessionInput) -> Session:
         event=event, key=key, sequence=0, created_at=now, updated_at=now, **_values(data, group)
     )
     db.session.add(session)
+    activity.record(event, by, "session.add", session=key)
     db.session.flush()
     return session
 
 
-def edit_session(session: Session, data: SessionInput) -> bool:
+def edit_session(session: Session, data: SessionInput, *, by: Person | None = None) -> bool:
     """Apply the organiser's edits; whether anything changed (only then SEQUENCE goes up)."""
     data, group = _check(session.event, data)
-    changed = False
+    changed = []
     for name, value in _values(data, group).items():
         if getattr(session, name) != value:
             setattr(session, name, value)
-            changed = True
+            changed.append(name)
     if changed:
         _touch(session)
+        activity.record(session.event, by, "session.edit", session=session.key, fields=changed)
         db.session.flush()
-    return changed
+    return bool(changed)
 
 
-def move_session(session: Session, starts_at: datetime, ends_at: datetime | None = None) -> bool:
+def move_session(
+    session: Session,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    *,
+    by: Person | None = None,
+) -> bool:
     """New times; without an end, the session keeps its length."""
     ends_at = ends_at or starts_at + (session.ends_at - session.starts_at)
     if ends_at <= starts_at:
@@ -194,27 +204,39 @@ def move_session(session: Session, starts_at: datetime, ends_at: datetime | None
         )
     if (session.starts_at, session.ends_at) == (starts_at, ends_at):
         return False
+    was = session.starts_at
     session.starts_at, session.ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     _touch(session)
+    activity.record(
+        session.event,
+        by,
+        "session.move",
+        session=session.key,
+        starts=session.starts_at.isoformat(),
+        ends=session.ends_at.isoformat(),
+        was_starts=was.isoformat(),
+    )
     db.session.flush()
     return True
 
 
-def cancel_session(session: Session) -> bool:
+def cancel_session(session: Session, *, by: Person | None = None) -> bool:
     """Cancel (never delete: calendars must learn of it); False if it already was."""
     if session.cancelled:
         return False
     session.cancelled = True
     _touch(session)
+    activity.record(session.event, by, "session.cancel", session=session.key)
     db.session.flush()
     return True
 
 
-def restore_session(session: Session) -> bool:
+def restore_session(session: Session, *, by: Person | None = None) -> bool:
     """Undo a cancellation; False if it was not cancelled."""
     if not session.cancelled:
         return False
     session.cancelled = False
     _touch(session)
+    activity.record(session.event, by, "session.restore", session=session.key)
     db.session.flush()
     return True

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Invalid
@@ -19,6 +20,10 @@ from .models import Event, Session, SessionKind
 from .service import event_by_slug, session_by_key
 
 bp = Blueprint("programme_edit", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
 
 
 def _zones(event: Event) -> tuple[ZoneInfo, ZoneInfo]:
@@ -159,7 +164,7 @@ def add(event: Event, slug: str):
         status = 400 if form.is_submitted() else 200
         return _form_page("programme/edit_session.html", form, event, None, status=status)
     try:
-        session = editing.add_session(event, form.key.data or "", _input(form, event))
+        session = editing.add_session(event, form.key.data or "", _input(form, event), by=_me())
     except Invalid as error:
         return _form_page(
             "programme/edit_session.html",
@@ -185,7 +190,7 @@ def edit(session: Session, slug: str, key: str):
     if not form.validate():
         return _form_page("programme/edit_session.html", form, event, session, status=400)
     try:
-        changed = editing.edit_session(session, _input(form, event))
+        changed = editing.edit_session(session, _input(form, event), by=_me())
     except Invalid as error:
         return _form_page(
             "programme/edit_session.html",
@@ -231,7 +236,7 @@ def move(session: Session, slug: str, key: str):
     try:
         starts = _instant(form.starts.data, form, event)
         ends = _instant(form.ends.data, form, event) if form.ends.data else None
-        moved = editing.move_session(session, starts, ends)
+        moved = editing.move_session(session, starts, ends, by=_me())
     except Invalid as error:
         return _form_page(
             "programme/edit_move.html",
@@ -253,7 +258,7 @@ def move(session: Session, slug: str, key: str):
 def cancel(session: Session, slug: str, key: str):
     if not ConfirmForm().validate_on_submit():
         raise Invalid(_("The form expired. Please go back and try again."))
-    if editing.cancel_session(session):
+    if editing.cancel_session(session, by=_me()):
         flash(
             _(
                 "“%(title)s” is cancelled. It stays in calendars, marked as cancelled. Send the "
@@ -270,7 +275,7 @@ def cancel(session: Session, slug: str, key: str):
 def restore(session: Session, slug: str, key: str):
     if not ConfirmForm().validate_on_submit():
         raise Invalid(_("The form expired. Please go back and try again."))
-    if editing.restore_session(session):
+    if editing.restore_session(session, by=_me()):
         flash(
             _(
                 "“%(title)s” takes place again. Send the invites again here to tell its members.",

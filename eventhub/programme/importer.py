@@ -12,6 +12,7 @@ from sqlalchemy import literal, select
 from ..extensions import db
 from ..limits import check_programme_file
 from ..types import utcnow
+from . import activity
 from .filechecks import Problems
 from .filedata import EventData, NetworkData, PartnerData, Programme, SessionData, WorkingGroupData
 from .fileformat import invalid, parse_programme
@@ -112,6 +113,16 @@ def apply_programme(programme: Programme, *, source: str = "<programme>") -> Imp
         raise invalid(problems, source)
     _apply_sessions(event, programme.sessions, groups, report)
     db.session.flush()
+    if report.has_changes:
+        activity.record(
+            event,
+            None,
+            "programme.import",
+            created=report.created,
+            added=len(report.added),
+            changed=len(report.changed),
+            cancelled=len(report.cancelled),
+        )
     return report
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..errors import NotFound
 from ..extensions import db
+from ..permissions import may
 from .models import Event, Membership, Role, Session, WorkingGroup
 
 # --- loaders: URL arguments to objects, for `requires(action, load=...)` -------------------
@@ -133,6 +135,16 @@ class JoinLink(enum.StrEnum):
 class JoinLinkState:
     state: JoinLink
     opens_at: datetime | None = None
+
+
+def join_link(person: Person | None, session: Session, now: datetime) -> JoinLinkState:
+    """The one rule for the video-call link, wherever it could appear: only for a member the call
+    is for (rule "session.join_link": not an observer, not removed from its room), and only from
+    JOIN_LINK_LEAD_MINUTES before the start to the end. Feeds and add-to-calendar links never
+    carry it; they link to the session page, which shows it when this allows."""
+    if not may(person, "session.join_link", session):
+        return JoinLinkState(JoinLink.NONE)
+    return join_link_state(session, now, current_app.config["JOIN_LINK_LEAD_MINUTES"])
 
 
 def join_link_state(session: Session, now: datetime, lead_minutes: int) -> JoinLinkState:

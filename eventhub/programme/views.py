@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -103,9 +103,7 @@ def programme(event: Event, slug: str):
 def session(session: Session, slug: str, key: str):
     now = utcnow()
     event = session.event
-    join = None
-    if may(current_user, "session.join_link", session):
-        join = service.join_link_state(session, now, current_app.config["JOIN_LINK_LEAD_MINUTES"])
+    join = service.join_link(current_user, session, now)
     return render_template(
         "programme/session.html",
         event=event,

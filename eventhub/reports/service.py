@@ -10,6 +10,7 @@ from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import may
+from ..programme import activity
 from ..programme.models import Event
 from ..types import utcnow
 from . import builds
@@ -144,6 +145,7 @@ def freeze(
     try:
         with db.session.begin_nested():
             db.session.add(report)
+            activity.record(event, person, "report.publish", version=number)
     except IntegrityError:
         raise Conflict(
             _(
@@ -166,6 +168,13 @@ def set_public(person: Person, report: PublishedReport, public: bool) -> Publish
                 "session public in the programme first."
             )
         )
-    report.public = public
+    if report.public != public:
+        report.public = public
+        activity.record(
+            report.event,
+            person,
+            "report.public" if public else "report.private",
+            version=report.version,
+        )
     db.session.flush()
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -87,6 +87,7 @@ class Message(db.Model):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who hid it last; kept when it is shown again (the activity log has every hide and unhide).
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     room: Mapped[Room] = relationship()
@@ -115,10 +116,23 @@ class Hand(db.Model):
 
 
 class RoomMute(db.Model):
-    """A participant muted in a room until a time: her messages are refused until then."""
+    """A participant muted in a room until a time: her messages are refused until then.
+
+    Kept when it ends: a facilitator's unmute, or a new mute replacing it, sets `ended_at`
+    (the activity log says who did what); at most one mute per person and room is not ended.
+    """
 
     __tablename__ = "room_mute"
-    __table_args__ = (UniqueConstraint("room_id", "person_id"),)
+    __table_args__ = (
+        Index(
+            "uq_room_mute_current",
+            "room_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
@@ -126,25 +140,45 @@ class RoomMute(db.Model):
     until: Mapped[datetime] = mapped_column(UTCDateTime)
     muted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     muted_by: Mapped[Person | None] = relationship(foreign_keys=[muted_by_id])
+    ended_by: Mapped[Person | None] = relationship(foreign_keys=[ended_by_id])
 
 
 class RoomRemoval(db.Model):
-    """A person removed from a room by a facilitator; deleting the row readmits her."""
+    """A person removed from a room by a facilitator; readmitting her sets `readmitted_at`.
+
+    Kept after a readmission, for the record; at most one removal per person and room is in force.
+    """
 
     __tablename__ = "room_removal"
-    __table_args__ = (UniqueConstraint("room_id", "person_id"),)
+    __table_args__ = (
+        Index(
+            "uq_room_removal_current",
+            "room_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("readmitted_at IS NULL"),
+            postgresql_where=text("readmitted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    readmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    readmitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     removed_by: Mapped[Person | None] = relationship(foreign_keys=[removed_by_id])
+    readmitted_by: Mapped[Person | None] = relationship(foreign_keys=[readmitted_by_id])
 
 
 class MessageReport(db.Model):

@@ -25,7 +25,7 @@ events = SocketEvents()  # registered by eventhub.rooms.register
 def hide(p: OnMessage) -> Reply:
     me, room = moderator_in(p.room)
     message = service.get_message(room, p.message)
-    moderation.hide(message, me)
+    moderation.hide(message, me, p.reason)
     return (
         Reply()
         .broadcast(
@@ -46,7 +46,7 @@ def hide(p: OnMessage) -> Reply:
 def unhide(p: OnMessage) -> Reply:
     me, room = moderator_in(p.room)
     message = service.get_message(room, p.message)
-    moderation.unhide(message)
+    moderation.unhide(message, me, p.reason)
     return (
         Reply()
         .broadcast(
@@ -69,7 +69,7 @@ def unhide(p: OnMessage) -> Reply:
 def mute(p: Mute) -> Reply:
     me, room = moderator_in(p.room)
     who = facilitation.person_in_event(room, p.person)
-    until = serialisers.iso(moderation.mute(room, who, p.minutes, me))
+    until = serialisers.iso(moderation.mute(room, who, p.minutes, me, p.reason))
     return (
         Reply(ack={"until": until})
         .broadcast("muted", {"room": room.id, "until": until}, to=person_room(who.id))
@@ -86,7 +86,7 @@ def mute(p: Mute) -> Reply:
 def unmute(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
     who = facilitation.person_in_event(room, p.person)
-    moderation.unmute(room, who)
+    moderation.unmute(room, who, me, p.reason)
     return (
         Reply()
         .broadcast("muted", {"room": room.id, "until": None}, to=person_room(who.id))
@@ -103,7 +103,7 @@ def unmute(p: OnPerson) -> Reply:
 def remove(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
     who = facilitation.person_in_event(room, p.person)
-    moderation.remove(room, who, me)
+    moderation.remove(room, who, me, p.reason)
     room_id, person_id = room.id, who.id
     # Her sockets on this worker leave the room now; on other workers, removals.sweep finds
     # them. Everything she sends is refused anyway.
@@ -124,7 +124,7 @@ def remove(p: OnPerson) -> Reply:
 def readmit(p: OnPerson) -> Reply:
     me, room = moderator_in(p.room)
     who = facilitation.person_in_event(room, p.person)
-    moderation.readmit(room, who)
+    moderation.readmit(room, who, me, p.reason)
     return (
         Reply()
         .broadcast("readmitted", {"room": room.id}, to=person_room(who.id))

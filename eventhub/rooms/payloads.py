@@ -65,11 +65,17 @@ class StartTimer(InRoom):
     seconds: Annotated[int, Field(ge=10, le=3600)]
 
 
-class OnMessage(InRoom):
+class Moderation(InRoom):
+    """A moderation action; `reason` (optional) goes on the record with it."""
+
+    reason: Annotated[str, StringConstraints(max_length=moderation.MAX_REASON)] = ""
+
+
+class OnMessage(Moderation):
     message: ObjectId
 
 
-class OnPerson(InRoom):
+class OnPerson(Moderation):
     person: ObjectId
 
 

@@ -22,6 +22,7 @@ from ..accounts.models import Person, SignIn
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import room_access
+from ..programme import identity
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
 from ..programme.roles import shown_role
 from ..text import has_controls, is_blank
@@ -90,9 +91,21 @@ _STANDING = (
     .outerjoin(
         Membership, and_(Membership.person_id == Person.id, Membership.event_id == Room.event_id)
     )
-    .outerjoin(RoomMute, and_(RoomMute.room_id == Room.id, RoomMute.person_id == Person.id))
     .outerjoin(
-        RoomRemoval, and_(RoomRemoval.room_id == Room.id, RoomRemoval.person_id == Person.id)
+        RoomMute,
+        and_(
+            RoomMute.room_id == Room.id,
+            RoomMute.person_id == Person.id,
+            RoomMute.ended_at.is_(None),
+        ),
+    )
+    .outerjoin(
+        RoomRemoval,
+        and_(
+            RoomRemoval.room_id == Room.id,
+            RoomRemoval.person_id == Person.id,
+            RoomRemoval.readmitted_at.is_(None),
+        ),
     )
     .outerjoin(
         Message,

@@ -51,7 +51,8 @@ def sweep() -> list[tuple[int, int]]:
         return []
     removed = db.session.execute(
         select(RoomRemoval.room_id, RoomRemoval.person_id).where(
-            RoomRemoval.room_id.in_({room_id for room_id, _ in present})
+            RoomRemoval.room_id.in_({room_id for room_id, _ in present}),
+            RoomRemoval.readmitted_at.is_(None),
         )
     ).all()
     found = sorted({(room_id, person_id) for room_id, person_id in removed} & present)

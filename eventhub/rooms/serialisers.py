@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..accounts.models import Person
+from ..extensions import db
 from ..markup import render_light
+from ..programme import identity
 from ..programme.models import GuidingQuestion, Role
 from ..programme.roles import shown_roles
 from ..types import utcnow
@@ -30,6 +32,19 @@ def person(p: Person | None) -> dict | None:
 def author(author_id: int, name: str, role: Role | None) -> dict:
     """A message's author: her public name and the role shown beside it (None: participant)."""
     return {"id": author_id, "name": name, "role": role.value if role is not None else None}
+
+
+def room_marks(room: Room) -> dict[int, Role]:
+    """Person id -> role mark in this room, for presenting its messages and people."""
+    return identity.marks(room.event, room.working_group)
+
+
+def people_in(room_id: int, room: Room | None = None) -> list[dict]:
+    """Everyone present (rooms.presence), each with her role mark in the room."""
+    people = presence.people(room_id)
+    room = room if room is not None else db.session.get(Room, room_id)
+    marks = room_marks(room) if room is not None and people else {}
+    return [{**p, "role": marks[p["id"]].value if p["id"] in marks else None} for p in people]
 
 
 def question(q: GuidingQuestion | None) -> dict | None:
@@ -146,7 +161,7 @@ def room_state(room: Room, viewer: Person) -> dict:
         "floor": q["floor"],
         "first_time_first": room.first_time_first,
         "timer": {"ends_at": timer(room)["ends_at"], "now": iso(utcnow())},
-        "presence": presence.people(room.id),
+        "presence": people_in(room.id, room),
         "you": {
             "id": viewer.id,
             "name": viewer.public_name,

@@ -117,7 +117,9 @@ def is_moderator(person: Person, room: Room) -> bool:
 def removal(room: Room, person: Person) -> RoomRemoval | None:
     return db.session.scalar(
         select(RoomRemoval).where(
-            RoomRemoval.room_id == room.id, RoomRemoval.person_id == person.id
+            RoomRemoval.room_id == room.id,
+            RoomRemoval.person_id == person.id,
+            RoomRemoval.readmitted_at.is_(None),
         )
     )
 
@@ -152,7 +154,11 @@ def require_moderator(person: Person, room: Room) -> None:
 
 def muted_until(room: Room, person: Person) -> datetime | None:
     until = db.session.scalar(
-        select(RoomMute.until).where(RoomMute.room_id == room.id, RoomMute.person_id == person.id)
+        select(RoomMute.until).where(
+            RoomMute.room_id == room.id,
+            RoomMute.person_id == person.id,
+            RoomMute.ended_at.is_(None),
+        )
     )
     return mute_in_force(until)
 

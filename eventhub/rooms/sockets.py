@@ -72,7 +72,7 @@ def moderator_in(room_id: int) -> tuple[Person, Room]:
 
 
 def presence_of(room_id: int) -> dict:
-    return {"room": room_id, "people": presence.people(room_id)}
+    return {"room": room_id, "people": serialisers.people_in(room_id)}
 
 
 def moderation_notice(room: Room, action: str, by: Person, **extra) -> dict:

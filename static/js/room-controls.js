@@ -1,7 +1,7 @@
 // The room's side panels and facilitator tools: reports, current question, speaking queue,
 // timer, presence, mutes and removals. room.js owns the connection and the messages.
 
-import { button, clock, el, fill } from "./room-render.js";
+import { button, clock, el, fill, roleMark } from "./room-render.js";
 
 export function setUpControls({ $, roomId, me, strings, state, socket, call, showError, announce, compose, join }) {
   // Reports.
@@ -156,7 +156,8 @@ export function setUpControls({ $, roomId, me, strings, state, socket, call, sho
   function showPresence(people) {
     state.presence = people;
     $("room-presence").replaceChildren(...people.map((person) => {
-      const li = el("li", { text: person.name + (person.id === me ? ` ${strings.you}` : "") });
+      const li = el("li", {}, el("bdi", { text: person.name }), roleMark(person.role, strings),
+        person.id === me ? ` ${strings.you}` : "");
       if (state.moderator && person.id !== me) {
         li.append(" ",
           button(strings.mute, () => call("mute", { room: roomId, person: person.id, minutes: Number($("room-mute-minutes")?.value) || 15 }).then(showError)), " ",

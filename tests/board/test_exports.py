@@ -226,3 +226,28 @@ def test_csv_defuses_texts_a_spreadsheet_would_run_as_formulas(board, db):
         '\'=HYPERLINK("http://evil.example","Click")',
         "'-5% of the budget is not enough",
     ]
+
+
+def test_a_rapporteurs_json_download_has_no_text_of_hidden_messages_or_comments(
+    filled, client, login, app, db
+):
+    from eventhub.rooms import moderation
+
+    item = db.session.get(BoardItem, filled.add(source_message_ids=[filled.messages[1].id]).id)
+    comment = participation.add_comment(filled.participant2, item, "An insult, hidden")
+    participation.hide_comment(filled.facilitator, comment)
+    moderation.hide(filled.messages[1], filled.facilitator)
+    db.session.commit()
+    url = f"/e/{filled.event.slug}/groups/wg1/board/export.json"
+
+    login(filled.rapporteur)
+    text = client.get(url).get_data(as_text=True)
+    assert "Mentoring too" not in text and "An insult, hidden" not in text
+    sources = [s for g in json.loads(text)["groups"] for i in g["items"] for s in i["sources"]]
+    assert {"seq": filled.messages[1].seq, "hidden": True} in sources
+    assert {"seq": filled.messages[0].seq, "text": "Long-term funding matters"} in sources
+
+    facilitator = app.test_client()
+    login(filled.facilitator, facilitator)
+    text = facilitator.get(url).get_data(as_text=True)
+    assert "Mentoring too" in text and "An insult, hidden" in text

@@ -59,7 +59,7 @@ def test_google_link_has_no_call_link_for_an_observer(
     assert CALL not in _google_link(html)
 
 
-def test_google_link_has_call_link_for_a_member(
+def test_google_link_has_the_session_page_not_the_call_link_for_a_member(
     client, dst_event, make_person, add_member, sign_in
 ):
     event = dst_event()
@@ -68,7 +68,8 @@ def test_google_link_has_call_link_for_a_member(
     sign_in(member)
     html = client.get("/e/dst-event/sessions/opening").get_data(as_text=True)
     details = parse_qs(urlsplit(_google_link(html)).query)["details"][0]
-    assert "https://call.example.org/opening" in details
+    assert CALL not in details
+    assert "/e/dst-event/sessions/opening" in details
 
 
 def test_group_page_offers_download_and_points_to_her_subscription(

@@ -183,7 +183,7 @@ def test_chatham_house_room_shows_display_names_and_never_emails(room, member, g
     everything = repr(events) + repr(ack)
     assert "Sunflower" in everything
     assert "secret.person" not in everything and "Real Name" not in everything
-    assert {"id": a.id, "name": "Sunflower"} in ack["room"]["presence"]
+    assert {"id": a.id, "name": "Sunflower", "role": None} in ack["room"]["presence"]
 
 
 def test_presence_lists_who_is_here_and_updates_on_leave_and_disconnect(room, member, group):

@@ -20,6 +20,7 @@ from ...extensions import db
 from ...i18n import fmt_datetime
 from ...permissions import forget_memberships
 from ...types import utcnow
+from .. import activity, identity
 from ..models import Event, Invitation, Membership, Role, WorkingGroup
 
 log = logging.getLogger(__name__)
@@ -106,13 +107,43 @@ def _membership(person: Person, event: Event, group: WorkingGroup | None) -> Mem
 
 
 def add_membership(
-    person: Person, event: Event, role: Role, group: WorkingGroup | None = None
+    person: Person,
+    event: Event,
+    role: Role,
+    group: WorkingGroup | None = None,
+    *,
+    by: Person | None = None,
 ) -> tuple[Membership, bool]:
     """Give her `role` in the event (or one of its groups); (membership, whether anything changed).
 
     She has at most one role per scope: an existing membership in the same scope takes the new role.
+    `by` is who gives it (None: the command line), for the activity log.
     """
+    existing = _membership(person, event, group)
+    old_role = existing.role if existing is not None else None
+    membership, changed = _grant(person, event, role, group)
+    if changed:
+        _record_role(
+            by,
+            "role.change" if old_role else "role.grant",
+            membership,
+            old_role=old_role.value if old_role else None,
+        )
+    return membership, changed
+
+
+def _record_role(by: Person | None, action: str, membership: Membership, **extra) -> None:
+    details = {"role": membership.role.value, **{k: v for k, v in extra.items() if v}}
+    if membership.working_group is not None:
+        details["where"] = membership.working_group.key
+    activity.record(membership.event, by, action, subject=membership.person, **details)
+
+
+def _grant(
+    person: Person, event: Event, role: Role, group: WorkingGroup | None
+) -> tuple[Membership, bool]:
     check_scope(role, group)
+    identity.check_may_join(person, event)
     if group is not None and group.event_id != event.id:
         raise Invalid(_("That working group belongs to another event."))
     membership = _membership(person, event, group)
@@ -164,19 +195,22 @@ def find_membership(event: Event, membership_id: int) -> Membership:
     return membership
 
 
-def change_role(membership: Membership, role: Role) -> Membership:
+def change_role(membership: Membership, role: Role, *, by: Person | None = None) -> Membership:
     """Give an existing membership another role (in the same scope)."""
     check_scope(role, membership.working_group)
     if membership.role != role:
         _keep_an_organiser(membership, role)
+        old_role = membership.role
         membership.role = role
+        _record_role(by, "role.change", membership, old_role=old_role.value)
         db.session.flush()
         forget_memberships()
     return membership
 
 
-def remove_membership(membership: Membership) -> None:
+def remove_membership(membership: Membership, *, by: Person | None = None) -> None:
     _keep_an_organiser(membership, None)
+    _record_role(by, "role.remove", membership)
     db.session.delete(membership)
     db.session.flush()
     forget_memberships()
@@ -253,8 +287,17 @@ def invite(
     invitation.invited_by = invited_by
     invitation.created_at = utcnow()
     token = _new_token(invitation)
+    _record_invitation(invited_by, "invitation.send", invitation)
     db.session.flush()
     return invitation, token
+
+
+def _record_invitation(by: Person | None, action: str, invitation: Invitation) -> None:
+    details = {"email": invitation.email, "role": invitation.role.value}
+    if invitation.working_group is not None:
+        details["where"] = invitation.working_group.key
+    subject = by if action == "invitation.accept" else None
+    activity.record(invitation.event, by, action, subject=subject, **details)
 
 
 def load_invitation(token: str) -> Invitation:
@@ -304,10 +347,11 @@ def accept_invitation(invitation: Invitation, person: Person) -> Membership:
                 "with that address (or create its account) to accept it."
             )
         )
-    membership, _changed = add_membership(
+    membership, _changed = _grant(
         person, invitation.event, invitation.role, invitation.working_group
     )
     invitation.accepted_at = utcnow()
+    _record_invitation(person, "invitation.accept", invitation)
     db.session.flush()
     return membership
 
@@ -349,8 +393,9 @@ def find_invitation(event: Event, invitation_id: int) -> Invitation:
     return invitation
 
 
-def withdraw_invitation(invitation: Invitation) -> None:
-    """Withdraw a pending invitation: its link stops working (and says so)."""
+def withdraw_invitation(invitation: Invitation, *, by: Person | None = None) -> None:
+    """Withdraw a pending invitation: its link stops working (and says so); the log keeps it."""
+    _record_invitation(by, "invitation.withdraw", invitation)
     invitation.withdrawn_at = utcnow()
     db.session.flush()
 

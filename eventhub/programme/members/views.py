@@ -119,7 +119,7 @@ def change_role(event: Event, slug: str, membership_id: int):
         flash(" ".join(str(e) for e in form.role.errors) or _("Choose a role."), "error")
         return redirect(url_for("members.people", slug=event.slug))
     try:
-        members.change_role(membership, Role(form.role.data))
+        members.change_role(membership, Role(form.role.data), by=current_user._get_current_object())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -146,7 +146,7 @@ def remove(event: Event, slug: str, membership_id: int):
         name = membership.person.public_name
         person_id = membership.person_id
         try:
-            members.remove_membership(membership)
+            members.remove_membership(membership, by=current_user._get_current_object())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -171,7 +171,7 @@ def withdraw(event: Event, slug: str, invitation_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         email = invitation.email
-        members.withdraw_invitation(invitation)
+        members.withdraw_invitation(invitation, by=current_user._get_current_object())
         flash(_("The invitation to %(email)s was withdrawn.", email=email), "success")
     return _back_to_people(event)
 
