@@ -38,7 +38,18 @@ from flask import Flask
 
 from config import DEV_SECRET, config_for
 
-from . import accounts, archive, bilaterals, board, calendar, programme, qa, reports, rooms, security
+from . import (
+    accounts,
+    archive,
+    bilaterals,
+    board,
+    calendar,
+    programme,
+    qa,
+    reports,
+    rooms,
+    security,
+)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from .realtime import SocketSessionInterface
 

@@ -8,8 +8,8 @@ from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import may
-from ..text import has_controls, is_blank
 from ..programme import activity
+from ..text import has_controls, is_blank
 from ..types import utcnow
 from .models import MAX_COMMENT, BoardItem, Comment, Endorsement, ItemState, item_reference
 from .queries import state_label

@@ -10,9 +10,9 @@ from sqlalchemy import delete, select
 from ..accounts.models import Person
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..text import has_controls
 from ..permissions import forget_memberships
 from ..programme import activity
+from ..text import has_controls
 from ..types import utcnow
 from .models import Hand, Message, MessageReport, Room, RoomMute, RoomRemoval
 from .service import is_moderator, removal

@@ -22,7 +22,6 @@ from ..accounts.models import Person, SignIn
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import room_access
-from ..programme import identity
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
 from ..programme.roles import shown_role
 from ..text import has_controls, is_blank
