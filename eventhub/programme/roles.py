@@ -11,21 +11,14 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from ..extensions import db
+from . import identity
 from .models import Membership, Role
-
-# In a working group, her role there says most; an organiser's mark comes after it.
-SHOWN_ORDER = (Role.FACILITATOR, Role.RAPPORTEUR, Role.ORGANISER)
 
 
 def shown_role(grants, group_id: int | None) -> Role | None:
-    """The mark for one person from her memberships of the event (anything with `role` and
-    `working_group_id`): a role in this working group or an event-wide one; None for none."""
-    roles = {
-        g.role
-        for g in grants
-        if g.working_group_id is None or (group_id is not None and g.working_group_id == group_id)
-    }
-    return next((role for role in SHOWN_ORDER if role in roles), None)
+    """The mark for one person from her memberships of the event: the identity rule
+    (`identity.mark_of`), named for the callers that mark authors of messages."""
+    return identity.mark_of(grants, group_id)
 
 
 def shown_roles(event_id: int, group_id: int | None, person_ids: Iterable[int]) -> dict[int, Role]:
