@@ -50,6 +50,12 @@ KINDS: dict[str, tuple[str, ...]] = {
         "person.remove",
         "person.readmit",
         "comment.hide",
+        "question.approve",
+        "question.hide",
+        "question.unhide",
+        "question.merge",
+        "qa.premoderate",
+        "qa.open",
     ),
     "people": (
         "role.grant",

@@ -44,6 +44,20 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         v["minutes"],
         **v,
     ),
+    "question.approve": lambda v: _("%(actor)s approved a question in %(place)s.", **v),
+    "question.hide": lambda v: _("%(actor)s hid a question by %(subject)s in %(place)s.", **v),
+    "question.unhide": lambda v: _(
+        "%(actor)s showed a question by %(subject)s in %(place)s again.", **v
+    ),
+    "question.merge": lambda v: _(
+        "%(actor)s merged a question by %(subject)s into another one in %(place)s.", **v
+    ),
+    "qa.premoderate": lambda v: _(
+        "%(actor)s made the questions of %(place)s wait for approval.", **v
+    ),
+    "qa.open": lambda v: _(
+        "%(actor)s let the questions of %(place)s appear without approval.", **v
+    ),
     "person.unmute": lambda v: _("%(actor)s lifted the mute on %(subject)s in %(place)s.", **v),
     "person.remove": lambda v: _("%(actor)s removed %(subject)s from %(place)s.", **v),
     "person.readmit": lambda v: _("%(actor)s let %(subject)s back into %(place)s.", **v),

@@ -16,6 +16,7 @@ from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import may, require
+from ..programme import activity
 from ..programme.models import Session
 from ..text import has_controls, is_blank
 from ..types import utcnow
@@ -53,6 +54,23 @@ TRANSITIONS: dict[str, tuple[QuestionState, frozenset[QuestionState]]] = {
     ),
     "unhide": (QuestionState.OPEN, frozenset({QuestionState.HIDDEN})),
 }
+
+
+# The moderators' actions that go on the event's activity log (programme.activity).
+RECORDED = {"approve": "question.approve", "hide": "question.hide", "unhide": "question.unhide"}
+
+
+def _record(moderator: Person, action: str, question: AudienceQuestion, **details) -> None:
+    activity.record(
+        question.session.event,
+        moderator,
+        action,
+        subject=question.asker,
+        reason=details.pop("reason", None),
+        session=question.session.key,
+        question=question.id,
+        **details,
+    )
 
 
 # Access -------------------------------------------------------------------------------------
@@ -305,6 +323,8 @@ def moderate(
     if target == QuestionState.ANSWERED:
         question.answered_at = utcnow()
     question.state = target
+    if action in RECORDED:
+        _record(moderator, RECORDED[action], question, reason=question.hidden_reason or None)
     db.session.flush()
     return changed
 
@@ -345,6 +365,7 @@ def merge(question: AudienceQuestion, into: AudienceQuestion, moderator: Person)
     )
     question.state = QuestionState.MERGED
     question.merged_into_id = into.id
+    _record(moderator, "question.merge", question, into=into.id)
     db.session.flush()
     db.session.execute(
         update(AudienceQuestion)
@@ -363,6 +384,10 @@ def merge(question: AudienceQuestion, into: AudienceQuestion, moderator: Person)
 def set_premoderation(session: Session, moderator: Person, on: bool) -> PlenaryQA:
     require_moderator(moderator, session)
     found = settings(session)
+    if found.premoderated != on:
+        activity.record(
+            session.event, moderator, "qa.premoderate" if on else "qa.open", session=session.key
+        )
     found.premoderated = on
     db.session.flush()
     return found
