@@ -44,17 +44,24 @@ TABLES = (
     "guiding_question",
     "session",
     "recording",
+    "bilateral_window",
     "qa_settings",
     "qa_question",
     "qa_vote",
     "membership",
     "invitation",
+    "invite_delivery",
+    "bilateral",
+    "bilateral_slot",
+    "bilateral_booking",
     "room",
     "message",
     "hand",
     "room_mute",
     "room_removal",
     "message_report",
+    "poll",
+    "poll_answer",
     "board_state",
     "board_item",
     "board_item_version",
@@ -62,10 +69,16 @@ TABLES = (
     "endorsement",
     "board_comment",
     "published_report",
+    "written_part",
+    "written_part_version",
+    "report_translation",
+    "circulation",
+    "circulation_response",
     "activity_entry",
 )
-# Tables that refer to an event's rows but hold nothing of the event itself (none yet).
-NOT_ARCHIVED: frozenset[str] = frozenset()
+# Tables that refer to an event's rows but hold nothing of the event itself: built report files
+# are a cache of published versions (the versions are archived; their files build again).
+NOT_ARCHIVED: frozenset[str] = frozenset({"report_file"})
 # Person columns an archive carries (never the password hash or the calendar token).
 PERSON_FIELDS = ("email", "name", "display_name", "language", "timezone", "active", "created_at")
 # A reference column to the same table is written after every row of it is in.
