@@ -1,7 +1,7 @@
 """Bilateral meetings: windows, requests, slots, bookings, preferences, blocks
 
 Revision ID: 85501dcdcb44
-Revises: 45cb78f9ab2d
+Revises: e29bf3951d7c
 Create Date: 2026-11-27 17:44:04.951047
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '85501dcdcb44'
-down_revision = '45cb78f9ab2d'
+down_revision = 'e29bf3951d7c'
 branch_labels = None
 depends_on = None
 
