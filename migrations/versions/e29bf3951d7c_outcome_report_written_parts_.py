@@ -4,7 +4,7 @@ Existing items get no owner or due date; existing published versions no adoption
 (they were published by the organisers).
 
 Revision ID: e29bf3951d7c
-Revises: 8aea53f9c321
+Revises: 45cb78f9ab2d
 Create Date: 2026-11-27 18:00:20.101794
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e29bf3951d7c'
-down_revision = '8aea53f9c321'
+down_revision = '45cb78f9ab2d'
 branch_labels = None
 depends_on = None
 
