@@ -41,8 +41,8 @@ def entry_for(bilateral: Bilateral, viewer: Person, url: str = "") -> Entry:
         parts.append(bilateral.purpose)
     if bilateral.place:
         parts.append(_("Table: %(place)s", place=bilateral.place))
-    if bilateral.call_url and not cancelled:
-        parts.append(_("Video call: %(url)s", url=bilateral.call_url))
+    # The call link itself stays off feeds and invites (the join-link rule, README): the
+    # meeting's page, linked below, shows it to the two of them.
     location = bilateral.place
     if bilateral.window is not None and bilateral.window.session.location:
         location = ", ".join(p for p in (bilateral.place, bilateral.window.session.location) if p)
@@ -57,7 +57,6 @@ def entry_for(bilateral: Bilateral, viewer: Person, url: str = "") -> Entry:
         description="\n\n".join(parts),
         url=url,
         location=location,
-        join_url="" if cancelled else bilateral.call_url,
         cancelled=cancelled,
         categories=(_("Bilateral"),),
     )
