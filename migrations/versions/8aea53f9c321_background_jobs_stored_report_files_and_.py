@@ -4,7 +4,7 @@ job: every background job's visible state (eventhub/jobs); report_file: report f
 once and stored by content; invite_delivery: each person's calendar invite and its fate.
 
 Revision ID: 8aea53f9c321
-Revises: 45cb78f9ab2d
+Revises: e29bf3951d7c
 Create Date: 2026-11-27 18:54:17.080926
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8aea53f9c321'
-down_revision = '45cb78f9ab2d'
+down_revision = 'e29bf3951d7c'
 branch_labels = None
 depends_on = None
 
