@@ -220,6 +220,8 @@ class CirculationResponse(db.Model):
     circulation: Mapped[Circulation] = relationship(back_populates="responses")
     person: Mapped[Person | None] = relationship()
     network: Mapped[Network | None] = relationship()
+
+
 class ReportFile(db.Model):
     """A built report file, stored once under its SHA-256 (reports/store.py): the draft or a
     published version of an event's report, in one format and language."""
