@@ -11,7 +11,9 @@ def register(app) -> None:
     from . import cli, editing_views, models, views  # noqa: F401
     from .members import cli as members_cli
     from .members import views as members_views
+    from .texts_web import register_template_helpers
 
+    register_template_helpers(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(editing_views.bp)
     app.register_blueprint(members_views.bp)
