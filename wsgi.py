@@ -21,7 +21,12 @@ if ASYNC_MODE == "gevent":
     # it, and then needs its handler; it measured no better (docs/performance.md).
     sys.modules.setdefault("geventwebsocket", None)
 elif ASYNC_MODE == "eventlet":
-    import eventlet
+    try:
+        import eventlet
+    except ImportError:
+        raise SystemExit(
+            "EVENTHUB_ASYNC_MODE=eventlet needs the eventlet extra: pip install 'eventhub[eventlet]'"
+        ) from None
 
     eventlet.monkey_patch()
 else:

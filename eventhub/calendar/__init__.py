@@ -2,9 +2,10 @@
 
 
 def register(app) -> None:
-    """The feeds and invite pages (one blueprint, routes in both modules), `calendar`, and the
-    job that sends invites."""
-    from . import cli, invite_views, jobs, models, views  # noqa: F401
+    """The feeds and invite pages (one blueprint, routes in both modules), her agenda page,
+    `calendar`, and the job that sends invites."""
+    from . import agenda_views, cli, invite_views, jobs, models, views  # noqa: F401
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(agenda_views.bp)
     app.cli.add_command(cli.calendar_command)
