@@ -4,7 +4,7 @@ job: every background job's visible state (eventhub/jobs); report_file: report f
 once and stored by content; invite_delivery: each person's calendar invite and its fate.
 
 Revision ID: 8aea53f9c321
-Revises: 608365b7687d
+Revises: 85501dcdcb44
 Create Date: 2026-11-27 18:54:17.080926
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8aea53f9c321'
-down_revision = '608365b7687d'
+down_revision = '85501dcdcb44'
 branch_labels = None
 depends_on = None
 

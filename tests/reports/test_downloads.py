@@ -50,7 +50,7 @@ def test_publishing_builds_every_file_once_and_downloads_build_nothing(
     app.config["REPORT_PREBUILD"] = True
     event, people = report_event()
     login(_people(people)["organiser"])
-    response = client.post("/e/report-event/report/publish")
+    response = client.post("/e/report-event/report/publish", data={"confirm": "1"})
     assert response.status_code in (302, 303)
     # Four formats in four languages, each once, by the jobs (never inside the request).
     assert sorted((f, lang) for f, lang, _draft, _req in builds) == sorted(
