@@ -21,7 +21,6 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..i18n import fmt_date, fmt_date_range, fmt_day, fmt_time_range
 from .data import Edition, GroupData, ItemData, QuestionData, ReportData, SessionData
 
 LANGUAGES = ("en", "fr", "ar", "es", "ru")
@@ -88,10 +87,12 @@ class Words:
 
     def period(self) -> str:
         r = self.report
-        return fmt_date_range(r.starts, r.ends, locale=self.language, long=True)
+        if r.starts == r.ends:
+            return self.date(r.starts)
+        return format_interval(r.starts, r.ends, skeleton="yMMMMd", locale=self.language)
 
     def date(self, day: date) -> str:
-        return fmt_date(day, locale=self.language, long=True)
+        return format_date(day, format="long", locale=self.language)
 
     def place(self) -> str:
         """Where the meeting was: its venue and format, else the sessions' places."""
@@ -415,10 +416,17 @@ class Words:
         days: dict[date, list[SessionData]] = {}
         for session in sorted(self.report.sessions, key=lambda s: (s.starts_at, s.key)):
             days.setdefault(session.starts_at.astimezone(self.zone).date(), []).append(session)
-        return [(fmt_day(day, locale=self.language), sessions) for day, sessions in days.items()]
+        return [
+            (format_date(day, format="full", locale=self.language), sessions)
+            for day, sessions in days.items()
+        ]
 
     def session_time(self, session: SessionData) -> str:
-        return fmt_time_range(session.starts_at, session.ends_at, self.zone, locale=self.language)
+        start = format_time(
+            session.starts_at, format="short", tzinfo=self.zone, locale=self.language
+        )
+        end = format_time(session.ends_at, format="short", tzinfo=self.zone, locale=self.language)
+        return f"{start}–{end}"
 
     def session_group(self, session: SessionData) -> GroupData | None:
         return self.report.group(session.working_group_key)

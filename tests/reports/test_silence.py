@@ -7,13 +7,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_datetime
 from sqlalchemy import select
 
 from eventhub.board import service as board
 from eventhub.board.models import BoardItem
 from eventhub.errors import Conflict, NotAllowed
 from eventhub.extensions import db as _db
+from eventhub.i18n import fmt_datetime
 from eventhub.reports import service, silence
 from eventhub.reports.build_markdown import build_markdown
 from eventhub.reports.models import CirculationState
@@ -23,7 +23,8 @@ from tests.reports.test_outcome import pretoria  # noqa: F401  (the fixture)
 
 
 def in_zone(instant, zone: str) -> str:
-    return format_datetime(instant, format="full", tzinfo=ZoneInfo(zone), locale="en")
+    """As the pages write it: through the one date layer (no seconds)."""
+    return fmt_datetime(instant, ZoneInfo(zone), "full", locale="en")
 
 
 def test_silence_procedure_end_to_end(pretoria, client, login, app):  # noqa: F811
