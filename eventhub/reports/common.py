@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import (
     format_date,
+    format_interval,
     format_time,
     get_timezone_location,
 )
