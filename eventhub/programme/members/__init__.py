@@ -12,14 +12,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts import service as accounts
-from ..accounts.models import Person
-from ..accounts.sessions import token_hash
-from ..errors import Invalid, NotAllowed, NotFound
-from ..extensions import db
-from ..permissions import forget_memberships
-from ..types import utcnow
-from .models import Event, Invitation, Membership, Role, WorkingGroup
+from ...accounts import service as accounts
+from ...accounts.models import Person
+from ...accounts.sessions import token_hash
+from ...errors import Invalid, NotAllowed, NotFound
+from ...extensions import db
+from ...permissions import forget_memberships
+from ...types import utcnow
+from ..models import Event, Invitation, Membership, Role, WorkingGroup
 
 log = logging.getLogger(__name__)
 
