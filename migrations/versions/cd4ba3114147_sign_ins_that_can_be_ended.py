@@ -1,7 +1,7 @@
 """Sign-ins that can be ended
 
 Revision ID: cd4ba3114147
-Revises: 6495d0aae6d0
+Revises: 8aea53f9c321
 Create Date: 2026-11-27 17:42:31.016725
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'cd4ba3114147'
-down_revision = '6495d0aae6d0'
+down_revision = '8aea53f9c321'
 branch_labels = None
 depends_on = None
 

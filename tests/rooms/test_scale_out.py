@@ -203,7 +203,10 @@ def workers(
         "EVENTHUB_SOCKETIO_MESSAGE_QUEUE": redis_url,
         "EVENTHUB_RATELIMIT_STORAGE_URI": redis_url,
         "EVENTHUB_LOGIN_RATE_LIMIT": "1000 per minute",
-        "EVENTHUB_PRESENCE_TTL_SECONDS": "3",
+        # Short enough that a dead worker's people leave within the test, long enough that a
+        # live worker slowed by a loaded machine is never taken for dead (its people would then
+        # drop out of presence too early, and the removal test's wait would end before the sweep).
+        "EVENTHUB_PRESENCE_TTL_SECONDS": "10",
     }
     a = live_server(postgres_url, async_mode=mode, env=env)
     b = live_server(postgres_url, async_mode=mode, env=env)
@@ -341,7 +344,7 @@ def test_presence_is_shared_by_both_workers_and_a_dead_workers_people_leave_it(
         wait_for(
             lambda: seen_at_dina and sorted(p["id"] for p in seen_at_dina[-1]) == left,
             "Cara out of presence after her worker died, everyone else in it",
-            timeout=20,
+            timeout=40,
         )
     finally:
         second.disconnect()
