@@ -1,7 +1,7 @@
 """Rooms: quick polls and their answers; a queue that can put first-time speakers first
 
 Revision ID: 132d28e22daf
-Revises: e29bf3951d7c
+Revises: 85501dcdcb44
 Create Date: 2026-11-27 18:16:23.793684
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '132d28e22daf'
-down_revision = 'e29bf3951d7c'
+down_revision = '85501dcdcb44'
 branch_labels = None
 depends_on = None
 
