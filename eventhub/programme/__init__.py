@@ -1,9 +1,16 @@
-"""The programme: events, networks, sessions, working groups, memberships and programme files."""
+"""The programme: events, networks, sessions, working groups, memberships and programme files.
+
+Three parts beside the programme itself (models, service, views, cli): `members/` (who takes
+part: invitations, memberships, roles; its pages and commands), `editing*` (organisers
+editing sessions in the browser) and `file*` plus `importer` (programme files).
+"""
 
 
 def register(app) -> None:
     """The programme pages, its editing and members pages, and the programme/member commands."""
-    from . import cli, editing_views, members_cli, members_views, models, views  # noqa: F401
+    from . import cli, editing_views, models, views  # noqa: F401
+    from .members import cli as members_cli
+    from .members import views as members_views
     from .texts_web import register_template_helpers
 
     register_template_helpers(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timezone
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
+
+from ..errors import Invalid
 
 # ---------------------------------------------------------------------------------------------
 # Local times in a zone
@@ -36,6 +39,34 @@ def from_local(naive: datetime, zone: ZoneInfo) -> datetime:
     if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise NonExistentTime(naive)
     raise AmbiguousTime(naive)
+
+
+def instant_in(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a time typed in `zone` (one with an offset is taken as written).
+
+    Invalid, saying why, for a time the clocks skip or repeat there: the messages every form
+    shows for such a time (a programme file's problems also suggest an explicit offset).
+    """
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    try:
+        return from_local(local, zone)
+    except NonExistentTime:
+        message = _(
+            "%(time)s does not exist in %(zone)s: the clocks go forward that night. "
+            "Choose a time outside the skipped hour.",
+            time=local.strftime("%Y-%m-%d %H:%M"),
+            zone=zone.key,
+        )
+    except AmbiguousTime:
+        message = _(
+            "%(time)s happens twice in %(zone)s: the clocks go back that night. "
+            "Choose a time outside the repeated hour, or enter it in another time "
+            "zone.",
+            time=local.strftime("%Y-%m-%d %H:%M"),
+            zone=zone.key,
+        )
+    raise Invalid(message)
 
 
 def to_local(instant: datetime, zone: ZoneInfo) -> datetime:
@@ -89,12 +120,25 @@ def _wrong_type(problems: Problems, path: str, expected: str, value: Any) -> Any
     return BAD
 
 
-def a_text(max_length: int | None = None, *, nonempty: bool = False) -> Checker:
+def control_characters(text: str) -> bool:
+    """Whether `text` holds a control character (a line break, a tab, NUL...): a title or a
+    name is one line, and e-mail headers and calendar lines break on them."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
+def a_text(
+    max_length: int | None = None, *, nonempty: bool = False, one_line: bool = False
+) -> Checker:
     def check(problems: Problems, path: str, value: Any) -> Any:
         if not isinstance(value, str):
             return _wrong_type(problems, path, _("text in quotes"), value)
         if nonempty and not value.strip():
             problems.add(path, _("is empty; write some text between the quotes"))
+            return BAD
+        if one_line and control_characters(value):
+            problems.add(
+                path, _("holds a line break or another control character; write it on one line")
+            )
             return BAD
         if max_length and len(value) > max_length:
             problems.add(
