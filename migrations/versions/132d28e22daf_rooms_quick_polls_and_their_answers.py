@@ -1,7 +1,7 @@
 """Rooms: quick polls and their answers; a queue that can put first-time speakers first
 
 Revision ID: 132d28e22daf
-Revises: 8aea53f9c321
+Revises: 608365b7687d
 Create Date: 2026-11-27 18:16:23.793684
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '132d28e22daf'
-down_revision = '8aea53f9c321'
+down_revision = '608365b7687d'
 branch_labels = None
 depends_on = None
 
