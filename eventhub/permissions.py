@@ -199,6 +199,13 @@ RULES: dict[str, Callable[[Person | None, object], bool]] = {
     "report.draft": _organiser,
     "report.publish": _organiser,
     "report.read": _event_reader,  # published versions; public ones are checked in reports.service
+    # the report's written parts (executive summary, key messages, glossary): organisers and
+    # event-wide facilitators and rapporteurs; a group's narrative is "group.edit_board"
+    "report.write": lambda p, e: bool(event_roles(p, e) & (BOARD_EDITORS | {Role.ORGANISER})),
+    # translations of board items and written parts: anyone who edits a board, and organisers
+    "report.translate": lambda p, e: any(
+        m.role in BOARD_EDITORS | {Role.ORGANISER} for m in memberships(p, e)
+    ),
 }
 
 

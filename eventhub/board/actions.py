@@ -79,6 +79,8 @@ def add(group: WorkingGroup, slug: str, key: str):
                 guiding_question_id=form_id("question"),
                 source_message_ids=sources,
                 state=form.get("state") or None,
+                owner=form.get("owner", ""),
+                due=form.get("due") or None,
             )
         )
         return result

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import Date, Enum, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
@@ -33,11 +33,13 @@ def _enum(cls: type[enum.Enum]) -> Enum:
 class ItemKind(enum.StrEnum):
     INSIGHT = "insight"
     RECOMMENDATION = "recommendation"
+    FOLLOW_UP = "follow-up"  # an action: what (its text), who (owner), by when (due)
 
     @property
     def letter(self) -> str:
-        """The letter in a reference: WG2-R3 (recommendation), WG2-I1 (insight)."""
-        return "R" if self is ItemKind.RECOMMENDATION else "I"
+        """The letter in a reference: WG2-R3 (recommendation), WG2-I1 (insight), WG2-A1
+        (follow-up action)."""
+        return {"recommendation": "R", "insight": "I", "follow-up": "A"}[self.value]
 
 
 class ItemState(enum.StrEnum):
@@ -79,6 +81,10 @@ class BoardItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # Bumped by every change; an edit made on an older version is refused.
     version: Mapped[int] = mapped_column(default=1)
+    # A follow-up action's owner (an organisation or a role, never required to be a person)
+    # and the date it is due by.
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -199,6 +205,7 @@ class BoardState(db.Model):
     frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     last_insight_number: Mapped[int] = mapped_column(default=0)
     last_recommendation_number: Mapped[int] = mapped_column(default=0)
+    last_follow_up_number: Mapped[int] = mapped_column(default=0)
 
     working_group: Mapped[WorkingGroup] = relationship()
     frozen_by: Mapped[Person | None] = relationship()

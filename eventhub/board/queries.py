@@ -116,4 +116,5 @@ def kind_label(kind: ItemKind | str) -> str:
     return {
         ItemKind.INSIGHT: _("insight"),
         ItemKind.RECOMMENDATION: _("recommendation"),
+        ItemKind.FOLLOW_UP: _("follow-up action"),
     }[ItemKind(kind)]

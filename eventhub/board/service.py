@@ -7,6 +7,7 @@ socket events and the CLI share one set of rules. Nothing is changed when a chec
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -70,15 +71,32 @@ def _bump(item: BoardItem, editor: Person | None, summary: str) -> None:
     _record(item, editor, summary)
 
 
+def follow_up_fields(kind: ItemKind, owner: str, due: date | str | None) -> tuple[str, date | None]:
+    """A follow-up action's owner and due date, checked; other kinds have neither."""
+    if kind != ItemKind.FOLLOW_UP:
+        return "", None
+    owner = (owner or "").strip()
+    if len(owner) > 200:
+        raise Invalid(_("Who acts is at most 200 characters; shorten it."))
+    if isinstance(due, str):
+        try:
+            due = date.fromisoformat(due.strip()) if due.strip() else None
+        except ValueError:
+            raise Invalid(
+                _("The date it is due by is not a date; choose one in the calendar.")
+            ) from None
+    return owner, due
+
+
 def _next_number(group: WorkingGroup, kind: ItemKind) -> int:
     """The next number for `kind` on the group's board, handed out atomically in the database
     (two workers capturing at once never get the same one)."""
     board_state(group)
-    column = (
-        BoardState.last_recommendation_number
-        if kind == ItemKind.RECOMMENDATION
-        else BoardState.last_insight_number
-    )
+    column = {
+        ItemKind.RECOMMENDATION: BoardState.last_recommendation_number,
+        ItemKind.INSIGHT: BoardState.last_insight_number,
+        ItemKind.FOLLOW_UP: BoardState.last_follow_up_number,
+    }[kind]
     return db.session.execute(
         update(BoardState)
         .where(BoardState.working_group_id == group.id)
@@ -107,6 +125,8 @@ def add_item(
     guiding_question_id: int | None = None,
     source_message_ids: Iterable[int] = (),
     state: ItemState | str | None = None,
+    owner: str = "",
+    due: date | str | None = None,
 ) -> BoardItem:
     """Capture an item. Editors choose draft or proposed (default); a participant's arrives as draft."""
     require_member(person, group)
@@ -114,7 +134,8 @@ def add_item(
     try:
         kind = ItemKind(kind)
     except ValueError:
-        raise Invalid(_("An item is either an insight or a recommendation.")) from None
+        raise Invalid(_("An item is an insight, a recommendation or a follow-up action.")) from None
+    owner, due = follow_up_fields(kind, owner, due)
     editor = may(person, "group.edit_board", group)
     if not editor:
         initial = ItemState.DRAFT
@@ -141,6 +162,8 @@ def add_item(
         position=_next_position(group),
         version=1,
         created_by=person,
+        owner=owner,
+        due=due,
     )
     db.session.add(item)
     for message in messages:

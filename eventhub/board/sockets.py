@@ -39,12 +39,14 @@ class GroupPayload(Payload):
 
 class AddPayload(Payload):
     group: Id
-    kind: Literal["insight", "recommendation"]
+    kind: Literal["insight", "recommendation", "follow-up"]
     text: LongText
     audience: Annotated[str, Field(max_length=200)] | None = None
     question: Id | None = None
     sources: Annotated[list[Id], Field(max_length=50)] = []
     state: Literal["draft", "proposed"] | None = None
+    owner: Annotated[str, Field(max_length=800)] = ""
+    due: Annotated[str, Field(max_length=32)] | None = None
 
 
 class EditPayload(Payload):
@@ -170,6 +172,8 @@ def on_add(payload: AddPayload) -> Reply:
         guiding_question_id=payload.question,
         source_message_ids=payload.sources,
         state=payload.state,
+        owner=payload.owner,
+        due=payload.due,
     )
     return item_reply(item)
 

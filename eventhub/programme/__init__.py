@@ -15,7 +15,9 @@ def register(app) -> None:
         models,
         views,
     )
+    from .texts_web import register_template_helpers
 
+    register_template_helpers(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(activity_views.bp)
     app.register_blueprint(editing_views.bp)

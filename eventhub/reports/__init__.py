@@ -2,8 +2,11 @@
 
 
 def register(app) -> None:
-    """The report pages and the `report` command."""
-    from . import cli, models, views  # noqa: F401
+    """The report pages (reading, writing, adoption by silence procedure) and the `report`
+    commands."""
+    from . import cli, models, silence_views, views, writing_views  # noqa: F401
 
     app.register_blueprint(views.bp)
-    app.cli.add_command(cli.report_command)
+    app.register_blueprint(writing_views.bp)
+    app.register_blueprint(silence_views.bp)
+    app.cli.add_command(cli.report_group)

@@ -3,13 +3,15 @@ edit it; Arabic paragraphs, runs, tables and the section are marked right-to-lef
 
 from __future__ import annotations
 
+import base64
 import io
 
 from docx import Document
 from docx.enum.table import WD_TABLE_DIRECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from flask_babel import gettext as _
@@ -17,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from .common import Words, in_language
 from .data import Edition, GroupData, ItemData, ReportData
+from .localize import localize
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
@@ -47,7 +50,7 @@ BIDI_LANGUAGE = {"ar": "ar-SA"}
 
 def build_docx(report: ReportData, language: str, edition: Edition | None = None) -> bytes:
     with in_language(language):
-        writer = _Writer(Words(report, language, edition))
+        writer = _Writer(Words(localize(report, language), language, edition))
         writer.write()
         out = io.BytesIO()
         writer.doc.save(out)
@@ -171,6 +174,8 @@ class _Writer:
         return paragraph
 
     def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False, parent=None):
+        if self.rtl and text.strip() and self.w.text_dir(text) == "ltr" and "\u2068" not in text:
+            text = f"\u2068{text}\u2069"  # English inside Arabic keeps its own order
         r = OxmlElement("w:r")
         if bold or italic or self.w.rtl:
             rpr = OxmlElement("w:rPr")
@@ -178,7 +183,9 @@ class _Writer:
                 if flag:
                     rpr.append(OxmlElement(tag))
             if self.w.rtl:
-                rpr.append(_on_off("w:rtl", self.rtl))
+                # A run written left to right (an English name inside Arabic) is not marked
+                # right to left, so Word and LibreOffice keep its punctuation where it belongs.
+                rpr.append(_on_off("w:rtl", self.rtl and self.w.text_dir(text) == "rtl"))
             r.append(rpr)
         for n, line in enumerate(text.split("\n")):
             if n:
@@ -310,15 +317,47 @@ class _Writer:
 
     # --- the report ---
 
+    def page_furniture(self) -> None:
+        """Page numbers in the footer (a PAGE field Word fills), and a draft's mark on every page."""
+        section = self.doc.sections[0]
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        footer._p.append(field)
+        self.run(footer, "1", parent=field)
+        if self.w.edition.draft:
+            header = section.header.paragraphs[0]
+            header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.run(header, self.w.edition_line(), italic=True)
+
     def write(self) -> None:
+        self.page_furniture()
+        self.title_page()
+        self.opening()
+        self.programme()
+        self.heading(self.w.heading("groups"), 1)
+        for group in self.r.groups:
+            self.group(group)
+        self.by_audience()
+        self.closing()
+        self.annex()
+
+    def title_page(self) -> None:
         w, r = self.w, self.r
         self.para(w.edition_line(), "Subtitle")
         self.heading(r.title, 0)
+        if w.adoption_line():
+            self.para(w.adoption_line(), "Subtitle")
         if r.host:
             self.para(r.host, bold_prefix=f"{w.label('host')}: ")
         self.para(w.period(), bold_prefix=f"{w.label('dates')}: ")
-        self.para(w.place(), bold_prefix=f"{w.label('place')}: ")
+        if w.place():
+            self.para(w.place(), bold_prefix=f"{w.label('place')}: ")
+        self.partners()
         self.para(w.attribution_note(), "Quote")
+        if w.fallback_note():
+            self.para(w.fallback_note(), "Caption")
         if w.hash_line():
             self.para(w.hash_line(), "Caption")
         self.doc.add_page_break()
@@ -326,15 +365,54 @@ class _Writer:
         self.toc()
         self.doc.add_page_break()
 
+    def opening(self) -> None:
+        w, r = self.w, self.r
+        if r.executive_summary:
+            self.heading(w.heading("executive_summary"), 1)
+            self.markdown(r.executive_summary)
+        if r.opening_messages or r.closing_messages:
+            self.heading(w.heading("key_messages"), 1)
+            for key in ("opening_messages", "closing_messages"):
+                if getattr(r, key):
+                    self.heading(w.heading(key), 2)
+                    self.markdown(getattr(r, key))
         if r.summary:
             self.heading(w.heading("summary"), 1)
             self.markdown(r.summary)
-        self.programme()
-        self.heading(w.heading("groups"), 1)
-        for group in r.groups:
-            self.group(group)
-        self.by_audience()
-        self.annex()
+
+    def partners(self) -> None:
+        for role, partners in self.r.partners_by_role():
+            self.para(
+                ", ".join(p.name for p in partners), bold_prefix=f"{self.w.role_heading(role)}: "
+            )
+            logos = [p for p in partners if p.logo]
+            if logos:
+                paragraph = self.para()
+                for partner in logos:
+                    run = paragraph.add_run()
+                    try:
+                        run.add_picture(io.BytesIO(base64.b64decode(partner.logo)), height=Cm(1.5))
+                    except Exception:  # an image python-docx cannot size: the name is printed
+                        continue
+                    paragraph.add_run("  ")
+
+    def closing(self) -> None:
+        w, r = self.w, self.r
+        if r.follow_ups:
+            self.heading(w.heading("follow_ups"), 1)
+            self.table(
+                [w.label("reference"), w.label("what"), w.label("who"), w.label("by_when")],
+                [
+                    [item.reference, _inline_text(item.text), item.owner or "—", w.due(item)]
+                    for _group, item in r.follow_ups
+                ],
+            )
+        if r.glossary:
+            self.heading(w.heading("glossary"), 1)
+            self.markdown(r.glossary)
+        if r.acknowledgements:
+            self.heading(w.heading("acknowledgements"), 1)
+            self.markdown(r.acknowledgements)
 
     def programme(self) -> None:
         w = self.w
@@ -355,38 +433,45 @@ class _Writer:
         if group.lead_networks:
             self.para(w.lead_networks(group), bold_prefix=f"{w.label('lead')}: ")
         if not r.chatham_house:
-            if group.facilitators:
-                self.para(", ".join(group.facilitators), bold_prefix=f"{w.label('facilitators')}: ")
-            if group.rapporteurs:
-                self.para(", ".join(group.rapporteurs), bold_prefix=f"{w.label('rapporteurs')}: ")
-        if group.introduction:
-            self.heading(w.heading("theme"), 3)
-            self.markdown(group.introduction)
-        if group.objectives:
-            self.heading(w.heading("objectives"), 3)
-            self.markdown(group.objectives)
-        if group.guiding_questions:
-            self.heading(w.heading("questions"), 3)
-            num_id = self.numbered()
-            for question in group.guiding_questions:
-                self.numbered_para(self.w.content(question.text), num_id)
-        self.heading(w.heading("insights"), 3)
-        self.grouped(group, group.insights, w.label("no_insights"))
-        self.heading(w.heading("recommendations"), 3)
-        self.grouped(group, group.recommendations, w.label("none_agreed"))
+            for key in ("facilitators", "rapporteurs"):
+                if getattr(group, key):
+                    names = ", ".join(getattr(group, key))
+                    self.para(names, bold_prefix=f"{w.label(key)}: ")
+        for key in ("introduction", "background", "objectives", "narrative"):
+            if getattr(group, key):
+                self.heading(w.heading(key), 3)
+                self.markdown(getattr(group, key))
+        self.answers(group)
 
-    def grouped(self, group: GroupData, items: tuple[ItemData, ...], empty: str) -> None:
-        sections = group.by_question(items)
-        for question, answering in sections:
-            self.heading(self.w.question_heading(question), 4)
-            for item in answering:
-                paragraph = self.para("", "List Bullet", bold_prefix=f"{item.reference}  ")
-                self.bookmark(paragraph, _bookmark_name(item))
-                self.run(paragraph, self.w.content(item.text))
-                if item.audience:
-                    self.run(paragraph, f" ({self.w.audience_of(item)})", italic=True)
-        if not sections:
-            self.para(empty)
+    def answers(self, group: GroupData) -> None:
+        """Each guiding question once, with what the group agreed under it."""
+        w = self.w
+        for question, insights, recommendations in w.by_question(group):
+            self.heading(w.question_heading(question), 3)
+            for key, items in (("insights", insights), ("recommendations", recommendations)):
+                if items:
+                    self.heading(w.heading(key), 4)
+                    for item in items:
+                        self.item(item)
+            if question and not insights and not recommendations:
+                self.para(w.label("none_agreed"))
+
+    def item(self, item: ItemData) -> None:
+        paragraph = self.para("", "List Bullet", bold_prefix=f"{item.reference}  ")
+        self.bookmark(paragraph, _bookmark_name(item))
+        # Text against the paragraph's direction is isolated (FSI ... PDI), so its closing full
+        # stop or bracket stays at its own end rather than jumping to the paragraph's.
+        isolate = self.w.rtl and self.w.text_dir(item.text) != "rtl"
+        if isolate:
+            self.run(paragraph, "\u2068")
+        self.inline(paragraph, _MARKDOWN.parseInline(item.text)[0].children or [])
+        if isolate:
+            self.run(paragraph, "\u2069")
+        notes = [self.w.audience_of(item)] if item.audience else []
+        if item.kind == "recommendation":
+            notes.append(self.w.support(item))
+        if notes:
+            self.run(paragraph, f" ({' · '.join(notes)})", italic=True)
 
     def by_audience(self) -> None:
         w = self.w
@@ -397,7 +482,7 @@ class _Writer:
             for group, item in entries:
                 paragraph = self.para("", "List Bullet")
                 self.link(paragraph, item.reference, _bookmark_name(item), bold=True)
-                self.run(paragraph, f"  {self.w.content(item.text)} ")
+                self.run(paragraph, f"  {self.w.content(_inline_text(item.text))} ")
                 self.link(paragraph, f"({w.from_group(group)})", f"wg_{group.number}", italic=True)
         if not audiences:
             self.para(w.label("none_agreed"))
@@ -405,7 +490,7 @@ class _Writer:
     def annex(self) -> None:
         w, p = self.w, self.r.participation
         self.heading(w.heading("annex"), 1)
-        self.para(w.totals())
+        self.para(w.totals() + (f" {w.totals_note()}" if w.totals_note() else ""))
         self.heading(w.heading("figures"), 2)
         self.table(
             [w.label("group"), w.label("members"), w.label("messages")],
@@ -413,6 +498,13 @@ class _Writer:
             [w.label("total"), p.members, p.messages],
         )
         if p.networks:
+            self.heading(w.heading("by_region"), 2)
+            for region, entries in p.by_region():
+                self.para(
+                    ", ".join(e.network.label for e in entries),
+                    "List Bullet",
+                    bold_prefix=f"{region or w.label('no_region')}: ",
+                )
             self.heading(w.heading("networks"), 2)
             rows = []
             for entry in p.networks:
@@ -420,6 +512,15 @@ class _Writer:
                 name = f"{n.acronym} ({n.name})" if n.acronym and n.acronym != n.name else n.name
                 rows.append([name, n.region, entry.members])
             self.table([w.label("network"), w.label("region"), w.label("members")], rows)
+
+
+def _inline_text(text: str) -> str:
+    """Markdown as the text a reader sees (emphasis and link syntax gone), for table cells."""
+    children = _MARKDOWN.parseInline(text or "")[0].children or []
+    return "".join(
+        c.content if c.type in ("text", "code_inline") else " " if "break" in c.type else ""
+        for c in children
+    )
 
 
 def _bookmark_name(item: ItemData) -> str:

@@ -14,6 +14,7 @@ from ..markup import render_markdown
 from .chart import participation_svg
 from .common import Words, in_language
 from .data import Edition, ReportData
+from .localize import localize
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = PROJECT_DIR / "templates"
@@ -50,6 +51,7 @@ def report_context(
     board_links: Mapping[str, str] | None = None,
 ) -> dict:
     """What templates/reports/_body.html needs. Call inside in_language(language)."""
+    report = localize(report, language)
     words = Words(report, language, edition)
     return {
         "report": report,

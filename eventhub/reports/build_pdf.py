@@ -18,4 +18,5 @@ def build_pdf(report: ReportData, language: str, edition: Edition | None = None)
     from weasyprint import HTML
 
     html = build_html(report, language, edition, for_print=True)
-    return HTML(string=html, base_url=str(PROJECT_DIR)).write_pdf()
+    # PDF/UA: a tagged PDF whose structure (headings, lists, tables) screen readers follow.
+    return HTML(string=html, base_url=str(PROJECT_DIR)).write_pdf(pdf_variant="pdf/ua-1")

@@ -20,7 +20,7 @@ def participation_svg(
     """Two bars per group (members, messages), each scaled to its own maximum; right-to-left
     mirrors the chart so labels sit on the reading side."""
     groups = figures.groups
-    height = ROW * max(len(groups), 1) + 36
+    height = ROW * max(len(groups), 1) + 8
     span = WIDTH - LABEL - 70
     top_members = max((g.members for g in groups), default=0) or 1
     top_messages = max((g.messages for g in groups), default=0) or 1
@@ -56,17 +56,13 @@ def participation_svg(
             parts.append(
                 f'<text x="{value_x:.1f}" y="{by + BAR - 3}" text-anchor="{anchor_value}">{value}</text>'
             )
-    legend_y = height - 12
-    for n, (label, colour) in enumerate(
-        ((members_label, MEMBERS_COLOUR), (messages_label, MESSAGES_COLOUR))
-    ):
-        start = LABEL + n * 160
-        parts.append(
-            f'<rect x="{x(start, 12):.1f}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
-        )
-        parts.append(
-            f'<text x="{x(start + 18, 0):.1f}" y="{legend_y}" text-anchor="{anchor_value}">'
-            f"{escape(label)}</text>"
-        )
     parts.append("</svg>")
+    # The legend is HTML beside the drawing: SVG text is laid out without bidi or shaping, so an
+    # Arabic word drawn there would read letter-reversed in the PDF.
+    legend = "".join(
+        f'<li><svg class="swatch" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true">'
+        f'<rect width="12" height="12" fill="{colour}"/></svg> {escape(label)}</li>'
+        for label, colour in ((members_label, MEMBERS_COLOUR), (messages_label, MESSAGES_COLOUR))
+    )
+    parts.append(f'<ul class="chart-legend">{legend}</ul>')
     return Markup("".join(parts))

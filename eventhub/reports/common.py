@@ -12,8 +12,13 @@ from contextlib import contextmanager
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_interval, format_time
-from flask_babel import force_locale
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_time,
+    get_timezone_location,
+)
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -91,9 +96,107 @@ class Words:
         return format_date(day, format="long", locale=self.language)
 
     def place(self) -> str:
-        if not self.report.places:
-            return _("Virtual meeting")
-        return " · ".join(self.report.places)
+        """Where the meeting was: its venue and format, else the sessions' places."""
+        r = self.report
+        where = r.venue or " · ".join(r.places)
+        how = {
+            "in-person": _("in person"),
+            "online": _("online"),
+            "hybrid": _("hybrid: in person and online"),
+        }.get(r.format, "")
+        if where and how:
+            return _("%(place)s (%(format)s)", place=where, format=how)
+        if where:
+            return where
+        if r.format == "online":
+            return _("Online meeting")
+        return how  # nothing said when the programme says nothing: never a guess
+
+    def zone_name(self) -> str:
+        """The event's zone by its city in this language (e.g. « heure : Johannesburg »)."""
+        try:
+            return get_timezone_location(self.zone, locale=self.language, return_city=False)
+        except (LookupError, ValueError):  # babel lacks a few zones: the IANA name stays right
+            return self.report.timezone
+
+    def instant(self, moment) -> str:
+        """An instant in the event's zone, in words of this language, with the zone's name."""
+        local = moment.astimezone(self.zone)
+        return _(
+            "%(date)s at %(time)s (%(zone)s)",
+            date=format_date(local.date(), format="long", locale=self.language),
+            time=format_time(local, format="short", locale=self.language),
+            zone=self.zone_name(),
+        )
+
+    def role_heading(self, role: str) -> str:
+        return {
+            "host": _("Host"),
+            "organiser": _("Organisers"),
+            "secretariat": _("Secretariat"),
+            "partner": _("Partners"),
+            "funder": _("Funders"),
+        }.get(role, role)
+
+    def support(self, item: ItemData) -> str:
+        """How many participants endorse it: a count, never who."""
+        if not item.endorsements:
+            return _("No endorsement recorded")
+        return ngettext(
+            "Endorsed by %(num)d participant",
+            "Endorsed by %(num)d participants",
+            item.endorsements,
+        )
+
+    def due(self, item: ItemData) -> str:
+        return self.date(item.due) if item.due else "—"
+
+    def fallback_note(self) -> str:
+        """Where this edition shows text in the event's first language, for want of one in its own."""
+        if not self.report.fallbacks:
+            return ""
+        from babel import Locale
+
+        original = Locale.parse(self.report.language).get_display_name(self.language)
+        shown = ", ".join(self._part_name(p) for p in self.report.fallbacks[:12])
+        if len(self.report.fallbacks) > 12:
+            shown = _(
+                "%(parts)s and %(num)d more", parts=shown, num=len(self.report.fallbacks) - 12
+            )
+        return _(
+            "Not yet translated, and so given in the original (%(language)s): %(parts)s.",
+            language=original,
+            parts=shown,
+        )
+
+    def _part_name(self, part: str) -> str:
+        return {
+            "title": _("the title"),
+            "summary": _("the summary"),
+            "venue": _("the venue"),
+            "acknowledgements": _("the acknowledgements"),
+            "executive_summary": _("the executive summary"),
+            "opening_messages": _("the key messages of the opening"),
+            "closing_messages": _("the key messages of the closing"),
+            "glossary": _("the glossary"),
+            "programme": _("the programme"),
+        }.get(part, part)
+
+    def adoption_line(self) -> str:
+        """How the published version was adopted (the draft says nothing)."""
+        adoption = self.edition.adoption
+        if self.edition.draft:
+            return ""
+        if adoption is None or adoption.method != "silence":
+            return _("Published by the organisers.")
+        to = _("the lead networks") if adoption.circulated_to == "leads" else _("every participant")
+        return _(
+            "Adopted by silence procedure: circulated to %(to)s on %(circulated)s, no objection "
+            "by the deadline of %(deadline)s.",
+            to=to,
+            circulated=self.instant(adoption.circulated_at),
+            deadline=self.instant(adoption.deadline),
+        )
 
     def edition_line(self) -> str:
         e = self.edition
@@ -124,6 +227,18 @@ class Words:
         return {
             "contents": _("Contents"),
             "summary": _("Summary"),
+            "executive_summary": _("Executive summary"),
+            "key_messages": _("Key messages"),
+            "opening_messages": _("Key messages of the opening"),
+            "closing_messages": _("Key messages of the closing"),
+            "partners": _("Organisers and partners"),
+            "acknowledgements": _("Acknowledgements"),
+            "follow_ups": _("Follow-up actions"),
+            "glossary": _("Glossary"),
+            "background": _("Background"),
+            "introduction": _("Introduction"),
+            "narrative": _("Summary of the discussion"),
+            "by_region": _("Participating networks by region"),
             "programme": _("Programme"),
             "groups": _("Working groups"),
             "by_audience": _("Recommendations by audience"),
@@ -154,17 +269,29 @@ class Words:
             "reference": _("Reference"),
             "audience": _("Audience"),
             "on_board": _("See it on the board"),
-            "none_agreed": _("No recommendation has been agreed yet."),
-            "no_insights": _("No key insight has been agreed yet."),
+            "what": _("Action"),
+            "who": _("Who acts"),
+            "by_when": _("By when"),
+            "from": _("From"),
+            "no_region": _("Region not given"),
+            "support": _("Support"),
+            "none_agreed": _("No recommendation has been agreed yet.")
+            if self.edition.draft
+            else _("No recommendation was agreed."),
+            "no_insights": _("No key insight has been agreed yet.")
+            if self.edition.draft
+            else _("No key insight was agreed."),
             "no_sessions": _("No session in the programme."),
-            "times_note": _(
-                "Times are in the event's time zone: %(zone)s.", zone=self.report.timezone
-            ),
+            "times_note": _("Times are in the event's time zone: %(zone)s.", zone=self.zone_name()),
             "chart": _("Members and messages per working group (chart)"),
         }[key]
 
     def group_title(self, group: GroupData) -> str:
-        return _("Working group %(number)s: %(title)s", number=group.number, title=group.title)
+        return _(
+            "Working group %(number)s: %(title)s",
+            number=group.number,
+            title=self.content(group.title),
+        )
 
     def question_heading(self, question: QuestionData | None) -> str:
         if question is None:
@@ -186,16 +313,42 @@ class Words:
             "text": text,
         }
 
+    def by_question(self, group: GroupData) -> list[tuple]:
+        """(question, insights, recommendations) for each guiding question once, in order, then
+        (None, ...) for the items that answer none."""
+        known = {q.number for q in group.guiding_questions}
+        rows = [
+            (
+                q,
+                [i for i in group.insights if i.question_number == q.number],
+                [i for i in group.recommendations if i.question_number == q.number],
+            )
+            for q in group.guiding_questions
+        ]
+        other = (
+            [i for i in group.insights if i.question_number not in known],
+            [i for i in group.recommendations if i.question_number not in known],
+        )
+        if other[0] or other[1]:
+            rows.append((None, *other))
+        return rows
+
     def audience_heading(self, audience: str | None) -> str:
         if not audience:
             return _("Recommendations without a stated audience")
-        return _("Recommendations to %(audience)s", audience=audience)
+        return _("Recommendations to %(audience)s", audience=self.content(audience))
 
     def audience_of(self, item: ItemData) -> str:
-        return _("Audience: %(audience)s", audience=item.audience) if item.audience else ""
+        if not item.audience:
+            return ""
+        return _("Audience: %(audience)s", audience=self.content(item.audience))
 
     def from_group(self, group: GroupData) -> str:
-        return _("From working group %(number)s: %(title)s", number=group.number, title=group.title)
+        return _(
+            "From working group %(number)s: %(title)s",
+            number=group.number,
+            title=self.content(group.title),
+        )
 
     def lead_networks(self, group: GroupData) -> str:
         return ", ".join(
@@ -204,12 +357,44 @@ class Words:
         )
 
     def totals(self) -> str:
+        """The participation in figures that add up: every person once in the total; a person
+        in two groups counts in each group's row."""
         p = self.report.participation
-        return _(
-            "%(members)s members took part and posted %(messages)s messages in the working-group rooms.",
-            members=p.members,
-            messages=p.messages,
+        people = ngettext(
+            "%(num)d person took part in the event.",
+            "%(num)d people took part in the event.",
+            p.members,
         )
+        if not p.messages:
+            messages = _("No message was posted in the working-group rooms.")
+        else:
+            messages = ngettext(
+                "%(num)d message was posted in the working-group rooms.",
+                "%(num)d messages were posted in the working-group rooms.",
+                p.messages,
+            )
+        return f"{people} {messages}"
+
+    def totals_note(self) -> str:
+        p = self.report.participation
+        notes = []
+        if p.outside_groups:
+            notes.append(
+                ngettext(
+                    "%(num)d of them belongs to no working group (organisers, plenary only).",
+                    "%(num)d of them belong to no working group (organisers, plenary only).",
+                    p.outside_groups,
+                )
+            )
+        if p.in_several_groups:
+            notes.append(
+                ngettext(
+                    "%(num)d person is a member of more than one group and counts in each.",
+                    "%(num)d people are members of more than one group and count in each.",
+                    p.in_several_groups,
+                )
+            )
+        return " ".join(notes)
 
     def session_kind(self, session: SessionData) -> str:
         return {

@@ -16,6 +16,10 @@ from ..plain import from_plain, to_plain
 CHATHAM_HOUSE = "chatham-house"
 NAMED = "named"
 
+# The other languages of the texts a dataclass holds: {field: {language: text}}. The field holds
+# the text in the event's first language; localize.py picks the reader's.
+Translations = dict[str, dict[str, str]]
+
 
 @dataclass(frozen=True)
 class NetworkData:
@@ -30,6 +34,22 @@ class NetworkData:
 
 
 @dataclass(frozen=True)
+class PartnerData:
+    """An organisation the report credits, by role (host, organiser, secretariat, partner,
+    funder); its logo as a PNG or JPEG in base64, so the frozen version keeps it."""
+
+    name: str
+    role: str
+    logo: str = ""
+    logo_type: str = ""  # image/png or image/jpeg
+    translations: Translations = field(default_factory=dict)
+
+    @property
+    def logo_uri(self) -> str:
+        return f"data:{self.logo_type};base64,{self.logo}" if self.logo else ""
+
+
+@dataclass(frozen=True)
 class SessionData:
     """A programme slot; instants are timezone-aware UTC, shown in the event's zone."""
 
@@ -40,6 +60,7 @@ class SessionData:
     ends_at: datetime
     working_group_key: str | None = None
     location: str = ""
+    translations: Translations = field(default_factory=dict)
 
     @property
     def is_working_group(self) -> bool:
@@ -50,6 +71,7 @@ class SessionData:
 class QuestionData:
     number: int
     text: str
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,10 +80,16 @@ class ItemData:
 
     item_id: int
     reference: str
-    kind: str  # "insight" | "recommendation"
-    text: str
+    kind: str  # "insight" | "recommendation" | "follow-up"
+    text: str  # Markdown
     audience: str | None = None
     question_number: int | None = None
+    version: int = 1
+    endorsements: int = 0  # a count only: never who, under any attribution rule
+    owner: str = ""  # a follow-up action's: who acts (an organisation or a role)
+    due: date | None = None  # a follow-up action's: by when
+    # Translations entered by rapporteurs of this version of the text.
+    translations: Translations = field(default_factory=dict)
 
     @property
     def anchor(self) -> str:
@@ -80,13 +108,17 @@ class GroupData:
     title: str
     lead_networks: tuple[NetworkData, ...] = ()
     introduction: str = ""  # Markdown
+    background: str = ""  # Markdown
     objectives: str = ""  # Markdown
+    narrative: str = ""  # Markdown, written in the app by its facilitators and rapporteurs
     guiding_questions: tuple[QuestionData, ...] = ()
     insights: tuple[ItemData, ...] = ()
     recommendations: tuple[ItemData, ...] = ()
+    follow_ups: tuple[ItemData, ...] = ()
     # Credited only under `named` attribution; collect() leaves them empty under Chatham House.
     facilitators: tuple[str, ...] = ()
     rapporteurs: tuple[str, ...] = ()
+    translations: Translations = field(default_factory=dict)
 
     @property
     def anchor(self) -> str:
@@ -133,10 +165,22 @@ class NetworkFigures:
 
 @dataclass(frozen=True)
 class Participation:
-    members: int = 0
-    messages: int = 0
+    members: int = 0  # people taking part in the event (each counted once)
+    messages: int = 0  # visible messages in the working-group rooms
     groups: tuple[GroupFigures, ...] = ()
     networks: tuple[NetworkFigures, ...] = ()
+    # Members of no working group (organisers, plenary-only participants): with the groups'
+    # members (people in two groups counted in each) they explain the total.
+    outside_groups: int = 0
+    in_several_groups: int = 0
+    without_network: int = 0
+
+    def by_region(self) -> list[tuple[str, list[NetworkFigures]]]:
+        """The networks taking part under their region, regions in order of first appearance."""
+        regions: dict[str, list[NetworkFigures]] = {}
+        for figures in self.networks:
+            regions.setdefault(figures.network.region, []).append(figures)
+        return list(regions.items())
 
 
 @dataclass(frozen=True)
@@ -148,12 +192,28 @@ class ReportData:
     starts: date
     ends: date
     attribution: str
-    summary: str = ""  # Markdown
-    places: tuple[str, ...] = ()  # empty: a virtual meeting
+    summary: str = ""  # Markdown: the programme's description of the meeting
+    places: tuple[str, ...] = ()  # the sessions' locations
     audiences: tuple[str, ...] = ()
     sessions: tuple[SessionData, ...] = ()
     groups: tuple[GroupData, ...] = ()
     participation: Participation = field(default_factory=Participation)
+    venue: str = ""
+    format: str = ""  # in-person, online, hybrid; empty when the programme does not say
+    partners: tuple[PartnerData, ...] = ()
+    acknowledgements: str = ""  # Markdown
+    # Written in the app (Markdown, versioned): by organisers and rapporteurs.
+    executive_summary: str = ""
+    opening_messages: str = ""
+    closing_messages: str = ""
+    glossary: str = ""
+    # {field: {language: text}} for the texts above; "audiences" maps each audience's text in
+    # the first language to its others.
+    translations: Translations = field(default_factory=dict)
+    audience_translations: Translations = field(default_factory=dict)
+    language: str = "en"  # the event's first language: what every text is given in
+    # Set by localize(): the parts shown in the first language for want of a translation.
+    fallbacks: tuple[str, ...] = ()
 
     @property
     def chatham_house(self) -> bool:
@@ -162,6 +222,18 @@ class ReportData:
     @property
     def recommendations(self) -> list[tuple[GroupData, ItemData]]:
         return [(g, r) for g in self.groups for r in g.recommendations]
+
+    @property
+    def follow_ups(self) -> list[tuple[GroupData, ItemData]]:
+        return [(g, r) for g in self.groups for r in g.follow_ups]
+
+    def partners_by_role(self) -> list[tuple[str, list[PartnerData]]]:
+        order = ("host", "organiser", "secretariat", "partner", "funder")
+        return [
+            (role, [p for p in self.partners if p.role == role])
+            for role in order
+            if any(p.role == role for p in self.partners)
+        ]
 
     def by_audience(self) -> list[tuple[str | None, list[tuple[GroupData, ItemData]]]]:
         """Every recommendation, grouped by audience in the event's order; unknown audiences
@@ -182,12 +254,25 @@ class ReportData:
 
 
 @dataclass(frozen=True)
+class Adoption:
+    """How a published version was adopted: by silence procedure, or published by organisers."""
+
+    method: str  # "silence" | "organisers"
+    circulated_at: datetime | None = None
+    deadline: datetime | None = None
+    circulated_to: str = ""  # "leads" | "participants"
+    rounds: int = 1  # circulations of this text, counting those whose silence was broken
+    approvals: int = 0  # lead networks that approved explicitly
+
+
+@dataclass(frozen=True)
 class Edition:
     """Which report this is: the draft (version None) or a published version."""
 
     version: int | None = None
     published_at: datetime | None = None
     content_hash: str = ""
+    adoption: Adoption | None = None
 
     @property
     def draft(self) -> bool:

@@ -20,6 +20,28 @@ from .data import (
 AUDIENCES = ("Member States", "United Nations", "Regional organisations", "Donors")
 ARABIC_TEXT = "ينبغي للدول الأعضاء أن تدعم شبكات الوسيطات وأن تموّل مشاركتهن في عمليات السلام."
 
+# Items of the length real boards hold (300-400 characters), some in Arabic or French, some
+# with Markdown (emphasis, links, a list), as the benchmark and the rendering checks use them.
+REALISTIC = (
+    "Member States should fund **regional women mediator networks** for at least five years, "
+    "with flexible grants that cover coordination, travel to talks and the protection of "
+    "members who face threats; funding should follow the networks' own priorities and be "
+    "reported yearly to the [UN DPPA](https://dppa.un.org) and regional organisations.",
+    "Les organisations régionales devraient inscrire la participation des *médiatrices* dans "
+    "chaque mandat de médiation, avec des objectifs chiffrés, un suivi public tous les six mois "
+    "et des moyens dédiés pour que les réseaux puissent accompagner les processus locaux, "
+    "notamment dans le Sahel et la région des Grands Lacs, au-delà des seules phases officielles.",
+    "ينبغي للدول الأعضاء والمنظمات الإقليمية أن تضمن مشاركة الوسيطات في جميع مراحل عمليات السلام، "
+    "وأن توفّر لهن الحماية من التهديدات عبر الإنترنت وخارجه، وأن تموّل الشبكات الإقليمية تمويلًا "
+    "مرنًا طويل الأمد، مع تقارير سنوية علنية عن التقدّم المحرز، بالتنسيق مع هيئة الأمم المتحدة "
+    "للمرأة (UN Women) وإدارة الشؤون السياسية وبناء السلام.",
+    "Donors should pool support for women's participation in Track 1 and Track 2 talks:\n\n"
+    "- a **rapid-response fund** for travel and security at short notice;\n"
+    "- childcare and interpretation at every session;\n"
+    "- mentoring pairs between experienced and younger mediators, reviewed after each round of "
+    "talks, so that lessons are kept and shared across the networks 🕊️.",
+)
+
 
 def synthetic_report(
     groups: int = 5,
@@ -28,6 +50,7 @@ def synthetic_report(
     attribution: str = NAMED,
     credits: tuple[str, ...] = ("Amina Example", "Brita Sample"),
     title: str = "Women, Peace and Security: the next twenty years",
+    realistic: bool = False,
 ) -> ReportData:
     """`groups` working groups with `items_per_group` agreed items each (a quarter of them insights)."""
     networks = tuple(
@@ -55,7 +78,9 @@ def synthetic_report(
             kind_list = insights if insight else recommendations
             number = len(kind_list) + 1
             text = (
-                ARABIC_TEXT
+                f"{REALISTIC[i % len(REALISTIC)]} ({g}.{i})"
+                if realistic
+                else ARABIC_TEXT
                 if i % 7 == 0
                 else f"Item {i} of working group {g}: strengthen the participation of women "
                 f"mediators at every stage of the peace process, with sustained funding."

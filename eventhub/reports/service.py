@@ -84,11 +84,38 @@ def readable_version(person: Person | None, event: Event, version: int) -> Publi
     return report
 
 
+def missing_parts(data: ReportData) -> list[str]:
+    """What a careful reader would miss in the report as it stands, said before publishing."""
+    missing = []
+    if not data.recommendations:
+        missing.append(_("No recommendation has been agreed."))
+    if not data.executive_summary.strip():
+        missing.append(_("There is no executive summary."))
+    without = [g.label for g in data.groups if not g.narrative.strip()]
+    if without:
+        missing.append(
+            _("No summary of the discussion for: %(groups)s.", groups=", ".join(without))
+        )
+    return missing
+
+
 def publish(person: Person, event: Event) -> PublishedReport:
     """Freeze the report as it stands as the next version; refused when nothing changed."""
     if not may(person, "report.publish", event):
         raise NotAllowed(_("Only the event's organisers can publish the report."))
-    data = collect(event)
+    return freeze(event, collect(event), person=person)
+
+
+def freeze(
+    event: Event,
+    data: ReportData,
+    *,
+    person: Person | None,
+    published_at=None,
+    adoption: str = "",
+) -> PublishedReport:
+    """Store `data` as the next published version (flushed); refused when it is the same text
+    as the latest version."""
     digest = content_hash(data)
     previous = latest(event)
     if previous is not None and previous.content_hash == digest:
@@ -108,10 +135,11 @@ def publish(person: Person, event: Event) -> PublishedReport:
     report = PublishedReport(
         event=event,
         version=number,
-        published_at=utcnow(),
+        published_at=published_at or utcnow(),
         published_by=person,
         content_hash=digest,
         data=canonical_json(data),
+        adoption=adoption,
     )
     try:
         with db.session.begin_nested():

@@ -89,6 +89,7 @@ def report(slug: str):
             event=event,
             row=row,
             organiser=organiser,
+            may_write=may(current_user, "report.translate", event),
             versions=service.versions(event) if organiser else [],
             public_event=service.is_public_event(event),
             formats=FORMATS,
@@ -129,9 +130,23 @@ def download(slug: str):
     )
 
 
+@bp.route("/e/<slug>/report/publish")
+@requires("report.publish", event_by_slug)
+def confirm_publish(event: Event, slug: str):
+    """Before publishing: what the report lacks, and one button to publish it all the same."""
+    return render_template(
+        "reports/publish.html",
+        event=event,
+        missing=service.missing_parts(service.draft(current_user, event)),
+        latest=service.latest(event),
+    )
+
+
 @bp.route("/e/<slug>/report/publish", methods=["POST"])
 @requires("report.publish", event_by_slug)
 def publish(event: Event, slug: str):
+    if request.form.get("confirm") != "1":
+        return redirect(url_for("reports.confirm_publish", slug=slug))
     published = service.publish(current_user, event)
     flash(
         _("Version %(version)s of the report is published.", version=published.version), "success"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from eventhub.board import participation, queries, service
@@ -78,7 +80,7 @@ def test_capture_from_room_messages_links_them_both_ways(board):
         ({"text": "   "}, "empty"),
         ({"text": "x" * 2001}, "too long"),
         ({"audience": "Aliens"}, "not one of this event's audiences"),
-        ({"kind": "opinion"}, "insight or a recommendation"),
+        ({"kind": "opinion"}, "an insight, a recommendation or a follow-up action"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(board, db, fields, expected):
@@ -405,3 +407,22 @@ def test_organiser_freezes_the_board_and_everything_is_refused(board):
     service.set_frozen(board.organiser, board.group, False)
     service.change_state(board.facilitator, item, "agreed", version=1)
     assert item.state == ItemState.AGREED
+
+
+def test_a_follow_up_action_keeps_who_acts_and_by_when(board):
+    item = board.add(
+        kind="follow-up",
+        text="Draft terms of reference.",
+        audience=None,
+        owner="  The secretariat ",
+        due="2030-04-30",
+    )
+    assert (item.reference, item.owner, item.due) == (
+        "WG1-A1",
+        "The secretariat",
+        date(2030, 4, 30),
+    )
+    with pytest.raises(Invalid, match="not a date"):
+        board.add(kind="follow-up", text="x", audience=None, due="soon")
+    other = board.add(kind="insight", text="An insight.", audience=None, owner="ignored")
+    assert (other.owner, other.due) == ("", None)

@@ -196,3 +196,19 @@ def test_a_logo_must_be_a_png_or_jpeg_beside_the_file(db, folder):
     )
     missing = PROGRAMME.replace("logos/za.png", "logos/none.png")
     assert any("no readable file “logos/none.png”" in p for p in refused(missing, folder))
+
+
+def test_pages_show_her_language_else_the_first_marked_with_lang_and_dir(
+    db, folder, client, make_person, add_member, login
+):
+    event = imported(db, PROGRAMME, folder)
+    reader = make_person("lectrice@example.org", language="fr")
+    add_member(reader, event, "participant", event.working_groups[0])
+    login(reader)
+    group = client.get("/e/pretoria-2022/groups/wg1").get_data(as_text=True)
+    assert "<h1>Protection des médiatrices</h1>" in group
+    assert "Quels mécanismes existent ?" in group
+    # Not given in French: in English, and marked so.
+    assert '<li><span lang="en" dir="ltr">What is missing?</span></li>' in group
+    programme = client.get("/e/pretoria-2022/programme").get_data(as_text=True)
+    assert "Réunion du GT1" in programme

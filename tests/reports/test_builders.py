@@ -16,6 +16,7 @@ from eventhub.reports.build_docx import build_docx
 from eventhub.reports.build_html import build_html
 from eventhub.reports.build_markdown import build_markdown
 from eventhub.reports.build_pdf import build_pdf
+from eventhub.reports.common import Words
 from eventhub.reports.data import CHATHAM_HOUSE, NAMED, Edition, SessionData
 from eventhub.reports.formats import build
 from eventhub.reports.sample import ARABIC_TEXT, synthetic_report
@@ -87,9 +88,10 @@ def test_html_references_link_back_to_the_item_in_its_working_group():
     assert len(links) == len(report.recommendations)
     for link in links:
         target = page.get_element_by_id(link.get("href")[1:])
-        assert link.text in target.text_content()
+        reference = link.text_content()
+        assert reference in target.text_content()
         group = target.xpath("ancestor::section[@class='group']")[0]
-        assert group.get("id") == "wg-" + link.text.split("-")[0][2:]
+        assert group.get("id") == "wg-" + reference.split("-")[0][2:]
 
 
 def test_docx_references_link_to_bookmarks_on_the_items_and_groups():
@@ -137,11 +139,16 @@ def test_programme_times_are_in_the_events_time_zone():
     assert "14:00" in html and "jeudi 8 octobre 2020" in html
 
 
-def test_a_meeting_without_places_is_virtual_and_one_with_places_lists_them():
+def test_the_place_is_the_venue_and_format_else_the_sessions_places_never_a_guess():
     report = synthetic_report(1, 2)
-    assert "Virtual meeting" in build_markdown(report, "en")
+    assert "**Place:**" not in build_markdown(report, "en")
+    assert "**Place:** Online meeting" in build_markdown(replace(report, format="online"), "en")
     placed = replace(report, places=("Palais des Nations, Geneva",))
     assert "Palais des Nations, Geneva" in build_markdown(placed, "en")
+    venue = replace(placed, venue="Pretoria, South Africa", format="in-person")
+    text = build_markdown(venue, "en")
+    assert "**Place:** Pretoria, South Africa (in person)" in text
+    assert "Palais" not in text
 
 
 def test_published_edition_shows_its_version_date_and_hash():
@@ -177,6 +184,9 @@ def test_fixed_text_and_dates_follow_the_chosen_language(app, language):
     md = build_markdown(report, language)
     for heading in headings:
         assert f"\n## {heading}\n" in md
+    # An audience inside an Arabic heading is isolated (FSI … PDI), so it keeps its own direction.
+    isolated = "\u2068{}\u2069".format if language == "ar" else str
+    audience = audience.replace(report.by_audience()[0][0], isolated(report.by_audience()[0][0]))
     assert f"### {audience}" in md and period in md
     assert md.startswith('<div dir="rtl" lang="ar">') == (language == "ar")
 
@@ -189,7 +199,7 @@ def test_fixed_text_and_dates_follow_the_chosen_language(app, language):
 def test_docx_uses_real_heading_and_list_styles_for_editing():
     doc = docx_document(build_docx(synthetic_report(2, 8), "en"))
     styles = {p.style.name for p in doc.paragraphs}
-    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number"} <= styles
+    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet"} <= styles
     items = [p for p in doc.paragraphs if p.text.startswith("WG1-R1")]
     assert items and all(p.style.name == "List Bullet" for p in items)
     group = [p for p in doc.paragraphs if p.text == "Working group 2: Theme 2"]
@@ -212,12 +222,16 @@ def test_arabic_docx_paragraphs_runs_tables_and_section_are_right_to_left():
     body = [p for p in doc.paragraphs if p.text.strip() and p.text not in notes]
     assert all(is_rtl(p) for p in body)
     runs = [r for p in body for r in p.runs if r.text.strip()]
-    assert all(
-        r._r.rPr is not None
-        and r._r.rPr.find(qn("w:rtl")) is not None
-        and r._r.rPr.find(qn("w:rtl")).get(qn("w:val")) != "0"
-        for r in runs
-    )
+
+    def run_rtl(run):
+        flag = run._r.rPr.find(qn("w:rtl")) if run._r.rPr is not None else None
+        return flag is not None and flag.get(qn("w:val")) != "0"
+
+    # Arabic runs read right to left; an English run inside an Arabic paragraph keeps its own
+    # direction (its full stop and brackets stay where they belong).
+    words = Words(report, "ar")
+    assert all(run_rtl(r) == (words.text_dir(r.text) == "rtl") for r in runs)
+    assert any(not run_rtl(r) for r in runs) and any(run_rtl(r) for r in runs)
     english_notes = [p for p in doc.paragraphs if p.text in notes]
     assert english_notes and not any(is_rtl(p) for p in english_notes)
     assert any(ARABIC_TEXT in p.text for p in body)

@@ -24,7 +24,7 @@ def test_organiser_sees_the_draft_with_each_reference_linked_to_its_board_item(
     item = page.get_element_by_id("ref-WG1-R1")
     link = item.xpath(".//a[@class='board-link']")[0]
     assert link.get("href").startswith("/e/report-event/groups/wg1/board#item-")
-    assert page.xpath("//form[contains(@action, '/report/publish')]")
+    assert page.xpath("//a[contains(@href, '/report/publish')]")
 
 
 def test_member_sees_nothing_before_publication_then_the_latest_version(
@@ -86,10 +86,19 @@ def test_bad_download_requests_get_a_clear_message(report_event, client, login):
 def test_organiser_publishes_from_the_page_and_sees_the_new_version(report_event, client, login):
     event, people = report_event()
     login(_people(people)["organiser"])
-    response = client.post("/e/report-event/report/publish", follow_redirects=True)
+    confirm = client.get("/e/report-event/report/publish")
+    assert b"There is no executive summary." in confirm.data
+    assert b"No summary of the discussion for: WG1, WG2." in confirm.data
+    unconfirmed = client.post("/e/report-event/report/publish")
+    assert unconfirmed.status_code == 302 and service.latest(event) is None
+    response = client.post(
+        "/e/report-event/report/publish", data={"confirm": "1"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert b"Version 1 of the report is published." in response.data
-    again = client.post("/e/report-event/report/publish", follow_redirects=True)
+    again = client.post(
+        "/e/report-event/report/publish", data={"confirm": "1"}, follow_redirects=True
+    )
     assert again.status_code == 409
     assert b"Nothing has changed" in again.data
 
@@ -110,7 +119,7 @@ def test_participant_cannot_publish_or_make_a_version_public(report_event, clien
 def test_organiser_makes_a_version_public_from_the_page(report_event, client, login, db):
     event, people = report_event()
     login(_people(people)["organiser"])
-    client.post("/e/report-event/report/publish")
+    client.post("/e/report-event/report/publish", data={"confirm": "1"})
     response = client.post(
         "/e/report-event/report/versions/1/public", data={"public": "1"}, follow_redirects=True
     )
