@@ -62,6 +62,11 @@ TABLES = (
     "endorsement",
     "board_comment",
     "published_report",
+    "written_part",
+    "written_part_version",
+    "report_translation",
+    "circulation",
+    "circulation_response",
     "activity_entry",
 )
 # Tables that refer to an event's rows but hold nothing of the event itself (none yet).
