@@ -3,19 +3,32 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Exact versions of everything `make` installs; `make lock` refreshes it from pyproject.toml.
+LOCK := requirements.lock
+EXTRAS := test,eventlet,postgres,redis
 DEMO := examples/ga-annual-meeting-2020.toml
 export FLASK_APP := eventhub
+comma := ,
 
-.PHONY: run run-cluster test lint translations translations-update install clean
+.PHONY: run run-cluster test lint lock translations translations-update install clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e '.[$(EXTRAS)]'
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(LOCK) does not match pyproject.toml: run make lock"; exit 1; }
 	@touch $@
+
+# Resolve pyproject.toml's ranges (with every extra make installs) to exact versions, for any
+# platform, on the Python the Makefile uses.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml $(foreach e,$(subst $(comma), ,$(EXTRAS)),--extra $(e)) \
+	  --universal --python-version 3.11 --quiet --output-file $(LOCK)
 
 install: $(STAMP)
 

@@ -57,6 +57,8 @@ class Config:
     QA_VOTE_FLUSH_SECONDS = float(_env("QA_VOTE_FLUSH_SECONDS", "0.25"))
     # With several workers: how often each looks for removed people's sockets (rooms/removals.py).
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
+    # Bilateral meeting requests one person may send per hour (bilaterals/service.py).
+    BILATERAL_REQUESTS_PER_HOUR = _env_int("BILATERAL_REQUESTS_PER_HOUR", 10)
     # With several workers: a dead worker's sockets leave every room's people within this time.
     PRESENCE_TTL_SECONDS = float(_env("PRESENCE_TTL_SECONDS", "15"))
     # werkzeug's password hashing method; tests use a cheap one.

@@ -11,7 +11,12 @@ import os
 ASYNC_MODE = os.environ.get("EVENTHUB_ASYNC_MODE", "eventlet")
 
 if ASYNC_MODE == "eventlet":
-    import eventlet
+    try:
+        import eventlet
+    except ImportError:
+        raise SystemExit(
+            "EVENTHUB_ASYNC_MODE=eventlet needs the eventlet extra: pip install 'eventhub[eventlet]'"
+        ) from None
 
     eventlet.monkey_patch()
 elif ASYNC_MODE == "gevent":

@@ -38,7 +38,7 @@ from flask import Flask
 
 from config import DEV_SECRET, config_for
 
-from . import accounts, archive, board, calendar, programme, qa, reports, rooms
+from . import accounts, archive, bilaterals, board, calendar, programme, qa, reports, rooms
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from .realtime import SocketSessionInterface
 
@@ -89,7 +89,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 # Every domain, in the order they may import each other (DESIGN.md); each has `register(app)`.
-DOMAINS = (accounts, programme, rooms, board, qa, reports, calendar, archive)
+DOMAINS = (accounts, programme, rooms, board, bilaterals, qa, reports, calendar, archive)
 
 
 def _cors_origins(app: Flask):

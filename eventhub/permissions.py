@@ -166,6 +166,19 @@ def _group_has(roles: frozenset[Role]) -> Callable[[Person, WorkingGroup], bool]
     return rule
 
 
+def _bilateral_party(person, bilateral) -> bool:
+    return person.id in (bilateral.requester_id, bilateral.invitee_id)
+
+
+def _bilateral_network_member(person, bilateral) -> bool:
+    """A member of the network asked, while nobody of it has taken the request on."""
+    return (
+        bilateral.invitee_id is None
+        and bilateral.network_id is not None
+        and any(m.network_id == bilateral.network_id for m in memberships(person, bilateral.event))
+    )
+
+
 RULES: dict[str, Callable[[Person | None, object], bool]] = {
     # events
     "event.view": _event_reader,
@@ -195,6 +208,14 @@ RULES: dict[str, Callable[[Person | None, object], bool]] = {
     "group.take_part": _group_has(TAKING_PART),
     "group.freeze_board": lambda p, wg: _organiser(p, wg.event),
     "group.send_invites": lambda p, wg: _organiser(p, wg.event),
+    # bilaterals: private to the two people meeting (and a network's members while it is open
+    # to them) and the organisers; never anyone else.
+    "event.ask_bilateral": _event_member,
+    "bilateral.view": lambda p, b: (
+        _bilateral_party(p, b) or _bilateral_network_member(p, b) or _organiser(p, b.event)
+    ),
+    "bilateral.cancel": _bilateral_party,
+    "bilateral.manage": lambda p, b: _organiser(p, b.event),
     # reports
     "report.draft": _organiser,
     "report.publish": _organiser,

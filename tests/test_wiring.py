@@ -28,6 +28,7 @@ def test_every_domain_registers_itself():
         "programme",
         "rooms",
         "board",
+        "bilaterals",
         "qa",
         "reports",
         "calendar",

@@ -2,8 +2,10 @@
 
 
 def register(app) -> None:
-    """The feeds and invite pages (one blueprint, routes in both modules) and `calendar`."""
-    from . import cli, invite_views, views  # noqa: F401
+    """The feeds and invite pages (one blueprint, routes in both modules), her agenda page,
+    and `calendar`."""
+    from . import agenda_views, cli, invite_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(agenda_views.bp)
     app.cli.add_command(cli.calendar_command)

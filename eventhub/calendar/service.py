@@ -232,10 +232,24 @@ def agenda_sessions(person: Person) -> list[Session]:
 
 
 def personal_feed(person: Person) -> bytes:
-    """Her own agenda, in her language, with the call links of the sessions she takes part in."""
+    """Her own agenda, in her language, with the call links of the sessions she takes part in,
+    and her booked bilaterals (cancelled ones stay, as STATUS:CANCELLED, so calendars drop them)."""
+    from ..bilaterals import ics as bilateral_ics
+    from ..bilaterals import service as bilaterals
+
     with force_locale(person.language or "en"):
         name = _("EventHub: %(name)s's agenda", name=person.public_name)
-        return build_feed(Feed(name=name, entries=entries_for(person, agenda_sessions(person))))
+        entries = entries_for(person, agenda_sessions(person))
+        entries += [
+            bilateral_ics.entry_for(
+                b,
+                person,
+                url=absolute_url("bilaterals.detail", slug=b.event.slug, bilateral_id=b.id),
+            )
+            for b in bilaterals.mine(person)
+            if bilateral_ics.in_calendars(b)
+        ]
+        return build_feed(Feed(name=name, entries=entries))
 
 
 # --- subscription tokens --------------------------------------------------------------------

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -46,36 +45,6 @@ class SessionInput:
 
 
 # --- local times ----------------------------------------------------------------------------
-
-
-def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a wall-clock time in `zone`; Invalid when that time is skipped or
-    happens twice there (the night the clocks change)."""
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    earlier = local.replace(tzinfo=zone, fold=0)
-    later = local.replace(tzinfo=zone, fold=1)
-    shown = local.strftime("%Y-%m-%d %H:%M")
-    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
-        raise Invalid(
-            _(
-                "%(time)s does not exist in %(zone)s: the clocks go forward that night. "
-                "Choose a time outside the skipped hour.",
-                time=shown,
-                zone=zone.key,
-            )
-        )
-    if earlier.utcoffset() != later.utcoffset():
-        raise Invalid(
-            _(
-                "%(time)s happens twice in %(zone)s: the clocks go back that night. "
-                "Choose a time outside the repeated hour, or enter it in another time "
-                "zone.",
-                time=shown,
-                zone=zone.key,
-            )
-        )
-    return earlier.astimezone(UTC)
 
 
 # --- validation -----------------------------------------------------------------------------

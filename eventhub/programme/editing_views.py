@@ -15,6 +15,7 @@ from ..i18n import fmt_day, fmt_time, fmt_zone, viewer_zone
 from ..web import requires
 from . import editing
 from .editing_forms import ConfirmForm, MoveForm, SessionForm
+from .filechecks import instant_in
 from .models import Event, Session, SessionKind
 from .service import event_by_slug, session_by_key
 
@@ -44,7 +45,7 @@ def _prepare(form, event: Event) -> None:
 
 def _instant(value: datetime, form, event: Event) -> datetime:
     event_zone, my_zone = _zones(event)
-    return editing.local_to_utc(value, my_zone if form.zone.data == "mine" else event_zone)
+    return instant_in(value, my_zone if form.zone.data == "mine" else event_zone)
 
 
 def _input(form: SessionForm, event: Event) -> editing.SessionInput:

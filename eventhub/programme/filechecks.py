@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
 
+from ..errors import Invalid
+
 # ---------------------------------------------------------------------------------------------
 # Local times in a zone
 
@@ -36,6 +38,34 @@ def from_local(naive: datetime, zone: ZoneInfo) -> datetime:
     if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise NonExistentTime(naive)
     raise AmbiguousTime(naive)
+
+
+def instant_in(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a time typed in `zone` (one with an offset is taken as written).
+
+    Invalid, saying why, for a time the clocks skip or repeat there: the messages every form
+    shows for such a time (a programme file's problems also suggest an explicit offset).
+    """
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    try:
+        return from_local(local, zone)
+    except NonExistentTime:
+        message = _(
+            "%(time)s does not exist in %(zone)s: the clocks go forward that night. "
+            "Choose a time outside the skipped hour.",
+            time=local.strftime("%Y-%m-%d %H:%M"),
+            zone=zone.key,
+        )
+    except AmbiguousTime:
+        message = _(
+            "%(time)s happens twice in %(zone)s: the clocks go back that night. "
+            "Choose a time outside the repeated hour, or enter it in another time "
+            "zone.",
+            time=local.strftime("%Y-%m-%d %H:%M"),
+            zone=zone.key,
+        )
+    raise Invalid(message)
 
 
 def to_local(instant: datetime, zone: ZoneInfo) -> datetime:

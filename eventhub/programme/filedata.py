@@ -58,6 +58,15 @@ class RecordingData:
 
 
 @dataclass(frozen=True)
+class BilateralWindowData:
+    """A `bilateral` session's window: its slot length, and tables for meetings in person."""
+
+    slot_minutes: int
+    tables: tuple[str, ...] = ()
+    call_url: str = ""
+
+
+@dataclass(frozen=True)
 class SessionData:
     key: str
     kind: SessionKind
@@ -71,6 +80,7 @@ class SessionData:
     location: str = ""
     join_url: str = ""
     recordings: tuple[RecordingData, ...] = ()
+    bilateral: BilateralWindowData | None = None
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def export_programme(event: Event) -> str:
                     {"language": r.language, "url": r.url}
                     for r in sorted(s.recordings, key=lambda r: r.language)
                 ],
+                "bilateral": _window(s.bilateral_window),
             }
         )
         for s in sorted(event.sessions, key=lambda s: (s.starts_at, s.key))
@@ -92,6 +93,14 @@ def export_programme(event: Event) -> str:
     ]
     document = {name: value for name, value in document.items() if value != []}
     return tomli_w.dumps(document, multiline_strings=True)
+
+
+def _window(window) -> dict | None:
+    if window is None:
+        return None
+    return _without_defaults(
+        {"slot_minutes": window.slot_minutes, "tables": window.tables, "call_url": window.call_url}
+    )
 
 
 def logo_files(event: Event) -> dict[str, bytes]:

@@ -47,6 +47,7 @@ from .filedata import (
 )
 from .filesessions import build, check_session
 from .filetexts import a_text_by_language, check_languages, check_row_languages
+from .filewindows import check_bilateral
 from .models import Attribution, EventFormat, PartnerRole, SessionKind
 
 FORMAT = 2  # what the export writes
@@ -125,6 +126,7 @@ SESSION_FIELDS = {
     "location": Field(a_text(300)),
     "join_url": Field(url),
     "recordings": Field(as_written),
+    "bilateral": Field(as_written),
 }
 SESSION_TEXTS = ("title", "description")
 WORKING_GROUP_FIELDS = {
@@ -172,6 +174,7 @@ def parse_programme(
     languages = set(event.languages) if event else None
     for path, values in session_rows:
         check_session(problems, path, values, zone, group_keys, languages)
+        check_bilateral(problems, path, values, fmt)
     unique_keys(problems, session_rows)
     declared = event.languages if event else ()
     for rows, fields in ((group_rows, WORKING_GROUP_TEXTS), (session_rows, SESSION_TEXTS)):

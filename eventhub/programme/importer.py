@@ -15,7 +15,16 @@ from . import activity
 from .filechecks import Problems
 from .filedata import EventData, NetworkData, PartnerData, Programme, SessionData, WorkingGroupData
 from .fileformat import invalid, parse_programme
-from .models import Event, GuidingQuestion, Network, Partner, Recording, Session, WorkingGroup
+from .models import (
+    BilateralWindow,
+    Event,
+    GuidingQuestion,
+    Network,
+    Partner,
+    Recording,
+    Session,
+    WorkingGroup,
+)
 from .texts import split
 
 # The fields that hold texts by language (see texts.py).
@@ -332,6 +341,7 @@ def _apply_sessions(
             session.recordings = [
                 Recording(language=r.language, url=r.url) for r in data.recordings
             ]
+            _apply_window(session, data)
             event.sessions.append(session)
             report.added.append(
                 _("session “%(key)s”: %(title)s", key=data.key, title=session.title)
@@ -340,8 +350,7 @@ def _apply_sessions(
         changed = [
             _FILE_NAMES.get(name, name) for name in _set(session, values, language, SESSION_TEXTS)
         ]
-        if _apply_recordings(session, data):
-            changed.append("recordings")
+        changed += _apply_parts(session, data)
         if not changed:
             continue
         session.updated_at = now
@@ -365,6 +374,27 @@ def _apply_sessions(
 
 
 _FILE_NAMES = {"starts_at": "starts", "ends_at": "ends"}
+
+
+def _apply_parts(session: Session, data: SessionData) -> list[str]:
+    """A session's recordings and bilateral window from the file; the names of those changed."""
+    changed = ["recordings"] if _apply_recordings(session, data) else []
+    return changed + (["bilateral"] if _apply_window(session, data) else [])
+
+
+def _apply_window(session: Session, data: SessionData) -> bool:
+    """The file's bilateral window; a file without one leaves a window set in the app as it is."""
+    wanted = data.bilateral
+    if wanted is None:
+        return False
+    values = (wanted.slot_minutes, list(wanted.tables), wanted.call_url)
+    window = session.bilateral_window
+    if window is not None and (window.slot_minutes, window.tables, window.call_url) == values:
+        return False
+    if window is None:
+        window = session.bilateral_window = BilateralWindow()
+    window.slot_minutes, window.tables, window.call_url = values
+    return True
 
 
 def _apply_recordings(session: Session, data: SessionData) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
@@ -276,6 +276,10 @@ class Session(Translated, db.Model):
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     working_group: Mapped[WorkingGroup | None] = relationship(back_populates="sessions")
+    # For kind `bilateral`: its slots and tables, when set (programme file or the app).
+    bilateral_window: Mapped[BilateralWindow | None] = relationship(
+        back_populates="session", cascade="all, delete-orphan", uselist=False
+    )
     recordings: Mapped[list[Recording]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Recording.language"
     )
@@ -287,6 +291,38 @@ class Session(Translated, db.Model):
     @property
     def primary_language(self) -> str:
         return self.event.primary_language
+
+
+class BilateralWindow(db.Model):
+    """Time set aside for bilateral meetings: a session of kind `bilateral`, cut into slots
+    (eventhub.bilaterals books them)."""
+
+    __tablename__ = "bilateral_window"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), unique=True
+    )
+    slot_minutes: Mapped[int] = mapped_column(default=30)
+    # Tables or rooms for in-person and hybrid meetings; none: the window is online only.
+    tables: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The call link a meeting gets when its requester gave none (online windows).
+    call_url: Mapped[str] = mapped_column(String(1000), default="")
+
+    session: Mapped[Session] = relationship(back_populates="bilateral_window")
+
+    @property
+    def in_person(self) -> bool:
+        return bool(self.tables)
+
+    def slots(self) -> list[tuple[datetime, datetime]]:
+        """Every slot of the window, from its start, each `slot_minutes` long."""
+        length = timedelta(minutes=self.slot_minutes)
+        slots, start = [], self.session.starts_at
+        while start + length <= self.session.ends_at:
+            slots.append((start, start + length))
+            start += length
+        return slots
 
 
 class Recording(db.Model):

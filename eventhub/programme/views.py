@@ -14,7 +14,7 @@ from ..i18n import same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
 from ..types import utcnow
 from ..web import public, requires
-from . import service
+from . import hooks, service
 from .models import Event, Session, WorkingGroup
 from .service import event_by_slug, group_by_key, session_by_key
 
@@ -41,6 +41,12 @@ def language_name(code: str) -> str:
 
 
 bp.add_app_template_global(same_wall_clock, "same_clock")
+
+
+@bp.app_template_global("event_links")
+def _event_links(event: Event) -> list:
+    """Links other domains add to the event's navigation (programme/hooks.py)."""
+    return hooks.event_links(event, current_user)
 
 
 def _zone_context(event: Event | None) -> dict:

@@ -9,7 +9,7 @@ import pytest
 import vobject
 
 from eventhub.errors import Invalid
-from eventhub.programme import editing
+from eventhub.programme.filechecks import instant_in
 from eventhub.programme.models import Role, Session
 
 ROME = ZoneInfo("Europe/Rome")
@@ -200,22 +200,18 @@ def test_forms_render_for_the_organiser(client, organiser):
 
 def test_local_time_in_the_skipped_hour_is_refused(app):
     with app.test_request_context(), pytest.raises(Invalid, match="does not exist"):
-        editing.local_to_utc(datetime(2020, 3, 29, 2, 30), ROME)
+        instant_in(datetime(2020, 3, 29, 2, 30), ROME)
 
 
 def test_local_time_in_the_repeated_hour_is_refused(app):
     with app.test_request_context(), pytest.raises(Invalid, match="happens twice"):
-        editing.local_to_utc(datetime(2020, 10, 25, 2, 30), ROME)
+        instant_in(datetime(2020, 10, 25, 2, 30), ROME)
 
 
 def test_local_times_either_side_of_the_change_are_read_right(app):
     with app.test_request_context():
-        assert editing.local_to_utc(datetime(2020, 10, 24, 10), ROME) == datetime(
-            2020, 10, 24, 8, tzinfo=UTC
-        )
-        assert editing.local_to_utc(datetime(2020, 10, 26, 10), ROME) == datetime(
-            2020, 10, 26, 9, tzinfo=UTC
-        )
+        assert instant_in(datetime(2020, 10, 24, 10), ROME) == datetime(2020, 10, 24, 8, tzinfo=UTC)
+        assert instant_in(datetime(2020, 10, 26, 10), ROME) == datetime(2020, 10, 26, 9, tzinfo=UTC)
 
 
 def test_change_with_notify_leads_to_sending_the_update(client, db, organiser):

@@ -12,14 +12,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts import service as accounts
-from ..accounts.models import Person
-from ..errors import Invalid, NotFound
-from ..extensions import db
-from ..permissions import forget_memberships
-from ..types import utcnow
-from . import activity, identity
-from .models import Event, Invitation, Membership, Role, WorkingGroup
+from ...accounts import service as accounts
+from ...accounts.models import Person
+from ...errors import Invalid, NotFound
+from ...extensions import db
+from ...permissions import forget_memberships
+from ...types import utcnow
+from .. import activity, identity
+from ..models import Event, Invitation, Membership, Role, WorkingGroup
 
 log = logging.getLogger(__name__)
 

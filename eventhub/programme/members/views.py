@@ -11,17 +11,17 @@ from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_user
 
-from ..accounts import service as accounts
-from ..accounts.forms import ConfirmForm, InviteForm, NewAccountForm, RoleForm
-from ..errors import DomainError
-from ..extensions import db, limiter
-from ..mail import mail_configured, send_mail
-from ..permissions import may
-from ..web import public, requires
-from . import members
-from .members import GROUP_ROLES, ROLE_LABELS
-from .models import Event, Role
-from .service import event_by_slug
+from ...accounts import service as accounts
+from ...accounts.forms import ConfirmForm, InviteForm, NewAccountForm, RoleForm
+from ...errors import DomainError
+from ...extensions import db, limiter
+from ...mail import mail_configured, send_mail
+from ...permissions import may
+from ...web import public, requires
+from .. import members
+from ..models import Event, Role
+from ..service import event_by_slug
+from . import GROUP_ROLES, ROLE_LABELS
 
 log = logging.getLogger(__name__)
 

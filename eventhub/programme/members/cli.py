@@ -11,12 +11,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..accounts import service as accounts
-from ..errors import DomainError, Invalid
-from ..extensions import db
-from . import members
-from .members import ROLE_LABELS
-from .models import Event, Role
+from ...accounts import service as accounts
+from ...errors import DomainError, Invalid
+from ...extensions import db
+from .. import members
+from ..models import Event, Role
+from . import ROLE_LABELS
 
 DEMO_PASSWORD = "eventhub-demo"
 DEMO_DOMAIN = "demo.eventhub.test"
@@ -111,7 +111,7 @@ def _programme_slug(path: Path) -> str:
 
 
 def _import(path: Path) -> None:
-    from .importer import import_programme
+    from ..importer import import_programme
 
     try:
         report = import_programme(

@@ -1,0 +1,10 @@
+"""Bilateral meetings: windows in the programme, requests between participants, bookings."""
+
+
+def register(app) -> None:
+    """The bilateral pages (asking, answering, her settings, the organisers' table schedule)."""
+    from ..programme.hooks import provide_event_links
+    from . import models, organiser_views, preferences_views, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    provide_event_links(app, views.event_links)
