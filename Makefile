@@ -46,7 +46,7 @@ translations-update: $(STAMP)
 run: install translations
 	$(BIN)/flask --app eventhub db upgrade
 	$(BIN)/flask --app eventhub demo-setup $(DEMO)
-	$(BIN)/python wsgi.py
+	$(BIN)/python scripts/run.py
 
 # PostgreSQL, Redis, nginx, two web workers and a jobs consumer on this machine (docs/deploy.md).
 run-cluster: install translations

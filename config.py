@@ -31,8 +31,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'eventhub.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    # Flask-SocketIO: "eventlet" (default) or "gevent"; only wsgi.py touches the server library.
-    ASYNC_MODE = _env("ASYNC_MODE", "eventlet")
+    # Flask-SocketIO: "gevent" (default) or "eventlet" (deprecated upstream); only wsgi.py
+    # touches the server library.
+    ASYNC_MODE = _env("ASYNC_MODE", "gevent")
     # Redis URL for Flask-SocketIO's message queue when several workers run.
     SOCKETIO_MESSAGE_QUEUE = _env("SOCKETIO_MESSAGE_QUEUE")
     # Origins allowed to open a socket; None means the app's own origin only.
@@ -86,6 +87,29 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "eventhub@localhost")
+    # Calendar invites: how many go out over one SMTP connection, and how long to wait before
+    # each new try of those the server refused for now (seconds; then they are failed).
+    INVITE_BATCH_SIZE = _env_int("INVITE_BATCH_SIZE", 50)
+    INVITE_RETRY_DELAYS = tuple(
+        float(s) for s in _env("INVITE_RETRY_DELAYS", "60,300,1800").split(",") if s.strip()
+    )
+    # Background jobs (eventhub/jobs): where they wait. Unset: instance/jobs.sqlite (SqliteHuey);
+    # redis://... for consumers on several machines.
+    JOBS_URL = _env("JOBS_URL")
+    # The queue's name (its key prefix in Redis): installations sharing one Redis differ here.
+    JOBS_NAME = _env("JOBS_NAME", "eventhub")
+    # Jobs run at once, in the process that commits them (tests only).
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+    # Each consumer (`flask worker`): how many jobs at once, in processes or threads.
+    JOBS_WORKERS = _env_int("JOBS_WORKERS", 1)
+    JOBS_WORKER_TYPE = _env("JOBS_WORKER_TYPE", "process")
+    # Rows of finished jobs are removed after this many days.
+    JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
+    # Built report files, stored by content (a directory every web process and consumer
+    # reaches: a shared file system when there are several machines). Unset: instance/.
+    REPORT_FILES_DIR = _env("REPORT_FILES_DIR")
+    # Publishing a version queues the build of every format and language at once.
+    REPORT_PREBUILD = _env_bool("REPORT_PREBUILD", True)
     DEBUG = False
     TESTING = False
 
@@ -103,6 +127,10 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: tests sign many people in
     # The test client needs no async server; real-server tests set the mode they exercise.
     ASYNC_MODE = "threading"
+    # A job runs at its commit, in a thread of its own; tests/jobs runs real consumers.
+    JOBS_IMMEDIATE = True
+    # 16 files per publication cost seconds of PDF each: tests that need it turn it on.
+    REPORT_PREBUILD = False
     QA_VOTE_FLUSH_SECONDS = 0.0  # deterministic: each count broadcast with its vote
 
 

@@ -1,16 +1,26 @@
 """Entry point: `python wsgi.py` serves EventHub on EVENTHUB_HOST:EVENTHUB_PORT.
 
 The only module that touches the async server library. EVENTHUB_ASYNC_MODE chooses it:
-`eventlet` (default) or `gevent`, served by gevent's WSGI server with gevent-websocket's
-handler so that sockets upgrade to WebSocket. The standard library is monkey-patched before
-anything else is imported, so that database drivers, Redis and sleeps cooperate.
+`gevent` (default), served by gevent's WSGI server, with WebSockets through python-engineio's
+own support (simple-websocket); or `eventlet`, still supported but deprecated upstream (and
+psycopg 3 does not cooperate with it: a slow PostgreSQL query stalls every socket). The standard
+library is monkey-patched before anything else is imported, so that database drivers (psycopg
+3 detects gevent's patching), Redis and sleeps cooperate.
 """
 
 import os
+import sys
 
-ASYNC_MODE = os.environ.get("EVENTHUB_ASYNC_MODE", "eventlet")
+ASYNC_MODE = os.environ.get("EVENTHUB_ASYNC_MODE", "gevent")
 
-if ASYNC_MODE == "eventlet":
+if ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+    # python-engineio takes gevent-websocket (unmaintained since 2017) whenever it can import
+    # it, and then needs its handler; it measured no better (docs/performance.md).
+    sys.modules.setdefault("geventwebsocket", None)
+elif ASYNC_MODE == "eventlet":
     try:
         import eventlet
     except ImportError:
@@ -19,10 +29,6 @@ if ASYNC_MODE == "eventlet":
         ) from None
 
     eventlet.monkey_patch()
-elif ASYNC_MODE == "gevent":
-    from gevent import monkey
-
-    monkey.patch_all()
 else:
     raise SystemExit(f"EVENTHUB_ASYNC_MODE={ASYNC_MODE!r}: expected 'eventlet' or 'gevent'")
 
@@ -60,25 +66,19 @@ def listen(host: str, port: int):
 
 
 def serve(host: str, port: int) -> None:
-    """Serve until killed: eventlet's WSGI server, or gevent's with the WebSocket handler."""
+    """Serve until killed: gevent's WSGI server, or eventlet's."""
     if ASYNC_MODE == "eventlet":
         import eventlet.wsgi
 
+        logging.getLogger(__name__).warning(
+            "EVENTHUB_ASYNC_MODE=eventlet: eventlet is deprecated upstream and psycopg 3 does not "
+            "cooperate with it; gevent is the default and recommended mode"
+        )
         eventlet.wsgi.server(listen(host, port), app, log_output=app.debug)
     else:
         from gevent.pywsgi import WSGIServer
-        from geventwebsocket.handler import WebSocketHandler
 
-        # gevent-websocket logs every request at INFO; in debug mode only.
-        if not app.debug:
-            logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
-        server = WSGIServer(
-            listen(host, port),
-            app,
-            handler_class=WebSocketHandler,
-            log="default" if app.debug else None,
-        )
-        server.serve_forever()
+        WSGIServer(listen(host, port), app, log="default" if app.debug else None).serve_forever()
 
 
 if __name__ == "__main__":

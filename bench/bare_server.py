@@ -6,12 +6,16 @@ everyone in the room (the sender included) and acknowledges {ok, seq, id}. No si
 database, no validation.
 
     python bench/bare_server.py --mode gevent --port 5100
+
+Modes: `eventlet`; `gevent` (python-engineio's own WebSocket support, through simple-websocket,
+as wsgi.py serves); `gevent-websocket` (gevent-websocket's handler, as wsgi.py served before).
 """
 
 import argparse
+import sys
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--mode", choices=("eventlet", "gevent"), default="eventlet")
+parser.add_argument("--mode", choices=("eventlet", "gevent", "gevent-websocket"), default="gevent")
 parser.add_argument("--host", default="127.0.0.1")
 parser.add_argument("--port", type=int, default=5100)
 args = parser.parse_args()
@@ -24,12 +28,15 @@ else:
     from gevent import monkey
 
     monkey.patch_all()
+    if args.mode == "gevent":
+        # python-engineio takes gevent-websocket whenever it can import it.
+        sys.modules["geventwebsocket"] = None
 
 import itertools  # noqa: E402
 
 import socketio  # noqa: E402
 
-sio = socketio.Server(async_mode=args.mode, cors_allowed_origins=None)
+sio = socketio.Server(async_mode=args.mode.split("-")[0], cors_allowed_origins=None)
 app = socketio.WSGIApp(sio)
 last_seq: dict[int, int] = {}
 ids = itertools.count(1)
@@ -84,6 +91,10 @@ if __name__ == "__main__":
         import eventlet.wsgi
 
         eventlet.wsgi.server(listen(args.host, args.port), app, log_output=False)
+    elif args.mode == "gevent":
+        from gevent.pywsgi import WSGIServer
+
+        WSGIServer(listen(args.host, args.port), app, log=None).serve_forever()
     else:
         from gevent.pywsgi import WSGIServer
         from geventwebsocket.handler import WebSocketHandler

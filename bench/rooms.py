@@ -209,14 +209,20 @@ def run_one(
         env = {
             "EVENTHUB_CONFIG": "development",
             "EVENTHUB_DATABASE_URL": database_url,
-            "EVENTHUB_ASYNC_MODE": mode,
+            "EVENTHUB_ASYNC_MODE": mode.split("-")[0],
             "EVENTHUB_PORT": str(port),
             "EVENTHUB_SECRET_KEY": "bench-secret",
             "EVENTHUB_RATELIMIT_ENABLED": "false",
         }
+        # gevent-websocket: the same app behind gevent-websocket's handler, for comparison.
+        command = (
+            [PYTHON, str(PROJECT_DIR / "bench" / "wsgi_gevent_websocket.py")]
+            if mode == "gevent-websocket"
+            else [PYTHON, "wsgi.py"]
+        )
         server = Server(
-            [PYTHON, "wsgi.py"],
-            [PYTHON, "wsgi.py"],
+            "eventhub",
+            command,
             port,
             log_path,
             env=env,
@@ -324,7 +330,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50 and 200 clients, 10 s each")
     parser.add_argument("--clients", default=None, help="comma-separated (default 50,200,500)")
-    parser.add_argument("--modes", default="eventlet,gevent")
+    parser.add_argument(
+        "--modes",
+        default="gevent,eventlet",
+        help="eventlet, gevent (python-engineio's own WebSocket), gevent-websocket",
+    )
     parser.add_argument("--servers", default="eventhub,bare,node")
     parser.add_argument("--rate", type=float, default=0.1, help="messages per second per client")
     parser.add_argument("--duration", type=float, default=None, help="seconds of sending")

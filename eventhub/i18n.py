@@ -7,7 +7,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, get_timezone_name
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_timezone_name,
+)
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -103,6 +109,31 @@ def _locale() -> Locale:
 
 def fmt_datetime(instant: datetime, zone: ZoneInfo, width: str = "medium") -> str:
     return format_datetime(instant, format=width, tzinfo=zone, locale=_locale())
+
+
+def fmt_range(starts: datetime, ends: datetime, zone: ZoneInfo) -> str:
+    """From start to end in the locale's medium date and short time, without seconds, the end's
+    date only when it is another day: 'Oct 26, 2020, 10:00 AM – 12:00 PM' (no zone name).
+    `zone` is where the times are read; they are shown as they are there."""
+    locale = _locale()
+    local_start, local_end = starts.astimezone(zone), ends.astimezone(zone)
+    pattern = locale.datetime_formats["medium"]
+    pattern = str(getattr(pattern, "pattern", pattern))
+
+    def day_and_time(moment: datetime) -> str:
+        # The medium date by its skeleton: Arabic's medium pattern is numeric, this is not.
+        day = format_skeleton("yMMMd", moment, locale=locale)
+        return pattern.replace("{1}", day).replace(
+            "{0}", format_time(moment, "short", locale=locale)
+        )
+
+    end = (
+        format_time(local_end, "short", locale=locale)
+        if local_end.date() == local_start.date()
+        else day_and_time(local_end)
+    )
+    between = locale.interval_formats.get(None) or "{0} – {1}"
+    return between.replace("{0}", day_and_time(local_start)).replace("{1}", end)
 
 
 def fmt_time(instant: datetime, zone: ZoneInfo) -> str:

@@ -1,9 +1,16 @@
-"""Outgoing e-mail over SMTP (standard library), configured by EVENTHUB_MAIL_* settings."""
+"""Outgoing e-mail over SMTP (standard library), configured by EVENTHUB_MAIL_* settings.
+
+Only job consumers talk to the mail server (calendar invites go out as jobs); `send_mail`
+sends one message on a connection of its own, `smtp_connection()` many on one.
+"""
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -63,3 +70,90 @@ def send_mail(*, to: list[str], subject: str, body: str, attachments=(), sender=
         smtp.send_message(message)
     log.info("mail %r sent to %d recipient(s)", subject, len(to))
     return True
+
+
+class DeliveryError(Exception):
+    """The server refused a message: `temporary` for a 4xx answer or a lost connection."""
+
+    def __init__(self, answer: str, *, temporary: bool, connection_lost: bool = False):
+        super().__init__(answer)
+        self.answer = answer
+        self.temporary = temporary
+        self.connection_lost = connection_lost
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+class Mailer:
+    """One open SMTP connection: send many messages, each with the server's answer."""
+
+    def __init__(self, smtp: smtplib.SMTP):
+        self.smtp = smtp
+
+    def send(self, message: EmailMessage) -> str:
+        """Send one message; the server's answer to it (e.g. "250 2.0.0 Ok: queued as 4F1A").
+
+        Raises DeliveryError: temporary (4xx, connection lost) or not (5xx).
+        """
+        sender = message["From"]
+        recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]
+        try:
+            self.smtp.ehlo_or_helo_if_needed()
+            self._expect(self.smtp.mail(sender), 250)
+            for recipient in recipients:
+                self._expect(self.smtp.rcpt(recipient), 250, 251)
+            code, text = self.smtp.data(message.as_bytes(policy=email.policy.SMTP))
+            self._expect((code, text), 250)
+        except DeliveryError:
+            self._reset()
+            raise
+        except (smtplib.SMTPServerDisconnected, OSError) as error:
+            raise DeliveryError(str(error), temporary=True, connection_lost=True) from error
+        return _answer(code, text)
+
+    def _expect(self, reply: tuple[int, bytes], *good: int) -> None:
+        code, text = reply
+        if code not in good:
+            raise DeliveryError(_answer(code, text), temporary=400 <= code < 500)
+
+    def _reset(self) -> None:
+        with suppress(smtplib.SMTPException, OSError):
+            self.smtp.rset()
+
+
+@contextmanager
+def smtp_connection() -> Iterator[Mailer]:
+    """One connection to the configured server (TLS and login as configured).
+
+    Raises DeliveryError (temporary) when the server cannot be reached or refuses the login
+    for a reason that may pass.
+    """
+    config = current_app.config
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    except OSError as error:
+        raise DeliveryError(
+            f"cannot reach {config['MAIL_SERVER']}:{config['MAIL_PORT']}: {error}",
+            temporary=True,
+            connection_lost=True,
+        ) from error
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        yield Mailer(smtp)
+    except smtplib.SMTPResponseException as error:
+        raise DeliveryError(
+            _answer(error.smtp_code, error.smtp_error),
+            temporary=400 <= error.smtp_code < 500,
+            connection_lost=True,
+        ) from error
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

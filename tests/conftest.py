@@ -83,7 +83,9 @@ def app_with_tables(database_url: str, **config) -> Iterator[Flask]:
 
 @pytest.fixture
 def app(tmp_path):
-    yield from app_with_tables(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    yield from app_with_tables(
+        f"sqlite:///{tmp_path / 'test.sqlite'}", REPORT_FILES_DIR=str(tmp_path / "report-files")
+    )
 
 
 @pytest.fixture

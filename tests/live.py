@@ -35,7 +35,7 @@ import requests
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = "live-server-test-secret"
-ASYNC_MODES = ("eventlet", "gevent")
+ASYNC_MODES = ("gevent", "eventlet")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -50,13 +50,14 @@ class ServerFailed(RuntimeError):
 
 
 class LiveServer:
-    """`python wsgi.py` on a free port, with the given database and async mode."""
+    """`python wsgi.py` on a free port, with the given database and async mode (None: the
+    default, with no setting)."""
 
     def __init__(
         self,
         database_url: str,
         *,
-        async_mode: str = "eventlet",
+        async_mode: str | None = "gevent",
         port: int | None = None,
         host: str = "127.0.0.1",
         secret_key: str = SECRET_KEY,
@@ -89,10 +90,11 @@ class LiveServer:
             EVENTHUB_DATABASE_URL=self.database_url,
             EVENTHUB_HOST=self.host,
             EVENTHUB_PORT=str(self.port),
-            EVENTHUB_ASYNC_MODE=self.async_mode,
             EVENTHUB_SECRET_KEY=self.secret_key,
             PYTHONUNBUFFERED="1",
         )
+        if self.async_mode is not None:  # None: wsgi.py's default
+            env["EVENTHUB_ASYNC_MODE"] = self.async_mode
         env.update(self.extra_env)
         return env
 

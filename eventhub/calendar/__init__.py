@@ -3,8 +3,8 @@
 
 def register(app) -> None:
     """The feeds and invite pages (one blueprint, routes in both modules), her agenda page,
-    and `calendar`."""
-    from . import agenda_views, cli, invite_views, views  # noqa: F401
+    `calendar`, and the job that sends invites."""
+    from . import agenda_views, cli, invite_views, jobs, models, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.register_blueprint(agenda_views.bp)

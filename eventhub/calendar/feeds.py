@@ -132,7 +132,8 @@ def _vevent(entry: Entry, *, stamp: datetime | None) -> Event:
     if entry.categories:
         vevent.add("CATEGORIES", [one_line(c) for c in entry.categories if one_line(c)])
     vevent["STATUS"] = vText("CANCELLED" if entry.cancelled else "CONFIRMED")
-    vevent["TRANSP"] = vText("OPAQUE")
+    # A cancelled session no longer takes up her time (Outlook shows it free).
+    vevent["TRANSP"] = vText("TRANSPARENT" if entry.cancelled else "OPAQUE")
     return vevent
 
 

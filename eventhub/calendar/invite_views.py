@@ -1,4 +1,5 @@
-"""Organisers send calendar invites for a session or a working group (or download them)."""
+"""Organisers send calendar invites for a session or a working group (or download them), and
+see, person by person, whether each went out."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from flask_login import current_user
 from ..mail import mail_configured
 from ..programme.service import group_by_key, session_by_key
 from ..web import requires
-from . import invites
+from . import delivery, invites
+from .models import DeliveryState
 from .views import bp
 
 # Routes live on the "calendar" blueprint, which views.py registers.
@@ -24,7 +26,9 @@ def _zip_response(data: bytes, filename: str) -> Response:
 
 
 def _page(sessions, *, session=None, group=None):
-    people = {p.id: p for s in sessions for p in invites.attendees(s)}
+    organiser = current_user._get_current_object()
+    people = {p.id: p for s in sessions for p in invites.attendees(s, organiser)}
+    deliveries = delivery.latest_deliveries(sessions)
     return render_template(
         "calendar/invites.html",
         sessions=sessions,
@@ -33,23 +37,28 @@ def _page(sessions, *, session=None, group=None):
         event=(session or group).event,
         people_count=len(people),
         mail_ready=mail_configured(),
+        deliveries=deliveries,
+        delivery_counts=delivery.counts(deliveries),
+        states=DeliveryState,
     )
 
 
 def _send(sessions, back: str):
-    result = invites.send_invites(sessions, current_user)
-    if result.sent:
-        flash(ngettext("%(num)d invite sent.", "%(num)d invites sent.", result.sent), "success")
-    if result.failed:
+    if request.form.get("resend") == "failed":
+        count = delivery.resend_failed(sessions, current_user._get_current_object())
+    else:
+        count = delivery.queue_invites(sessions, current_user._get_current_object())
+    if count:
         flash(
-            _(
-                "The mail server did not take the invites for %(addresses)s. Try again later, "
-                "or download the invites and send them yourself.",
-                addresses=", ".join(result.failed),
+            ngettext(
+                "%(num)d invite is on its way. Its delivery is shown below.",
+                "%(num)d invites are on their way. Their delivery is shown below, person by "
+                "person.",
+                count,
             ),
-            "error",
+            "success",
         )
-    elif not result.sent:
+    else:
         flash(_("Nobody to invite yet: add members first."), "info")
     return redirect(back)
 

@@ -3,36 +3,42 @@
 Each attendee gets her own message, naming only her as ATTENDEE: members do not
 learn each other's addresses (safety), and the text is in her language. An update
 is the same invite again (same UID, the session's higher SEQUENCE); a cancelled
-session goes out as METHOD:CANCEL. Without an SMTP server the organiser downloads
-the same files as a zip instead.
+session goes out as METHOD:CANCEL. The message is built as Google Calendar and
+Thunderbird send theirs, which Outlook and Gmail apply by themselves:
+
+    multipart/mixed
+      multipart/alternative
+        text/plain                                (her language)
+        text/calendar; method=REQUEST or CANCEL   (inline)
+      application/ics  invite.ics                 (the same calendar, attached)
+
+Sending happens in job consumers (calendar/delivery.py); without an SMTP server the
+organiser downloads the same files as a zip instead.
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import smtplib
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Person
-from ..errors import Invalid
 from ..extensions import db
-from ..i18n import fmt_datetime, fmt_zone, valid_zone
-from ..mail import Attachment, mail_configured, send_mail
+from ..i18n import fmt_range, fmt_zone, valid_zone
 from ..permissions import TAKING_PART
-from ..programme.models import Event, Membership, Session, WorkingGroup
+from ..programme.models import Event, Membership, Role, Session, WorkingGroup
 from ..types import utcnow
-from .feeds import Party, build_invite
+from .feeds import Party, build_invite, one_line
 from .service import entries_for
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,10 @@ class Invite:
         return f"{self.session.key}.ics"
 
 
-def attendees(session: Session) -> list[Person]:
+def attendees(session: Session, organiser: Person | None = None) -> list[Person]:
     """Who a session's invites go to: its working group's members, or everyone taking part in
-    the event for a plenary; active people only, observers never."""
+    the event for a plenary; active people only, observers never. The organiser who sends them
+    is left out unless she takes part otherwise than as organiser (she is the ORGANIZER)."""
     query = (
         select(Membership)
         .options(selectinload(Membership.person))
@@ -62,9 +69,15 @@ def attendees(session: Session) -> list[Person]:
     if session.working_group_id is not None:
         query = query.where(Membership.working_group_id == session.working_group_id)
     people: dict[int, Person] = {}
+    organiser_takes_part = False
     for membership in db.session.scalars(query):
-        if membership.person.active:
-            people.setdefault(membership.person_id, membership.person)
+        if not membership.person.active:
+            continue
+        if organiser is not None and membership.person_id == organiser.id:
+            organiser_takes_part |= membership.role != Role.ORGANISER
+        people.setdefault(membership.person_id, membership.person)
+    if organiser is not None and not organiser_takes_part:
+        people.pop(organiser.id, None)
     return sorted(people.values(), key=lambda p: p.email)
 
 
@@ -82,12 +95,25 @@ def build_invites(
     stamp = stamp or utcnow()
     invites = []
     for session in sessions:
-        organizer = Party(organiser.email, organiser.public_name)
-        for person in attendees(session):
-            invite = _invite(session, person, organizer, stamp)
+        for person in attendees(session, organiser):
+            invite = build_invite_for(session, person, organiser, stamp)
             if invite is not None:
                 invites.append(invite)
     return invites
+
+
+def build_invite_for(
+    session: Session, person: Person, organiser: Person | None, stamp: datetime | None = None
+) -> Invite | None:
+    """Her invite to `session` as it stands now; None if she may no longer see the session.
+
+    Without an organiser (her account was deleted since), the event's sender address is the
+    ORGANIZER."""
+    if organiser is not None:
+        organizer = Party(organiser.email, organiser.public_name)
+    else:
+        organizer = Party(current_app.config["MAIL_DEFAULT_SENDER"], session.event.title)
+    return _invite(session, person, organizer, stamp or utcnow())
 
 
 def _invite(session: Session, person: Person, organizer: Party, stamp: datetime) -> Invite | None:
@@ -115,84 +141,67 @@ def _invite(session: Session, person: Person, organizer: Party, stamp: datetime)
 
 
 def _subject(session: Session) -> str:
+    # A header cannot hold a line break: titles are flattened to one line first.
+    title = one_line(session.title)
     if session.cancelled:
-        return _("Cancelled: %(title)s", title=session.title)
+        return _("Cancelled: %(title)s", title=title)
     if session.sequence > 0:
-        return _("Updated invitation: %(title)s", title=session.title)
-    return _("Invitation: %(title)s", title=session.title)
+        return _("Updated invitation: %(title)s", title=title)
+    return _("Invitation: %(title)s", title=title)
 
 
 def _body(session: Session, person: Person, url: str) -> str:
     zone = valid_zone(person.timezone) or session.event.zone
     event_zone = session.event.zone
     values = {
-        "name": attendee_name(person, session.event),
-        "title": session.title,
-        "event": session.event.title,
-        "start": fmt_datetime(session.starts_at, zone, "full"),
-        "end": fmt_datetime(session.ends_at, zone, "short"),
+        "name": one_line(attendee_name(person, session.event)),
+        "title": one_line(session.title),
+        "event": one_line(session.event.title),
+        "when": fmt_range(session.starts_at, session.ends_at, zone),
         "zone": fmt_zone(zone, session.starts_at),
         "url": url,
     }
     if session.cancelled:
         text = _(
-            "Dear %(name)s,\n\n“%(title)s” (%(event)s), planned for %(start)s "
-            "(%(zone)s), is cancelled. Opening the attached file removes it from your "
-            "calendar.\n\n%(url)s\n",
+            "Dear %(name)s,\n\n“%(title)s” (%(event)s), planned for %(when)s (%(zone)s), is "
+            "cancelled. Your calendar removes it when you open this message or the attached "
+            "file.\n\n%(url)s\n",
             **values,
         )
     else:
         text = _(
             "Dear %(name)s,\n\nYou are invited to “%(title)s” (%(event)s).\n\n"
-            "When: %(start)s to %(end)s (%(zone)s)\n\nOpen the attached file to add it to "
-            "your calendar; if the programme changes, you will receive an update.\n\n"
-            "%(url)s\n",
+            "When: %(when)s (%(zone)s)\n\nAccept it in your calendar, or open the attached "
+            "file; if the programme changes, you will receive an update.\n\n%(url)s\n",
             **values,
         )
     if event_zone.key != zone.key:
         text += "\n" + _(
-            "In the event's time zone (%(zone)s): %(start)s",
+            "In the event's time zone: %(when)s (%(zone)s)",
+            when=fmt_range(session.starts_at, session.ends_at, event_zone),
             zone=fmt_zone(event_zone, session.starts_at),
-            start=fmt_datetime(session.starts_at, event_zone, "full"),
         )
     return text
 
 
-@dataclass(frozen=True)
-class SendResult:
-    sent: int
-    # Addresses the mail server refused or could not be reached for.
-    failed: tuple[str, ...] = ()
-
-
-def send_invites(sessions: list[Session], organiser: Person) -> SendResult:
-    """E-mail each attendee her invites. Invalid if no SMTP server is set up; a server that fails
-    part-way is reported in the result (what went out cannot be called back)."""
-    if not mail_configured():
-        raise Invalid(
-            _(
-                "E-mail is not set up on this server. Download the invites instead "
-                "and send them yourself."
-            )
-        )
-    sent, failed = 0, []
-    for invite in build_invites(sessions, organiser):
-        content_type = f"text/calendar; method={invite.method}; charset=utf-8"
-        try:
-            send_mail(
-                to=[invite.person.email],
-                subject=invite.subject,
-                body=invite.body,
-                attachments=[Attachment(invite.filename, content_type, invite.ics)],
-            )
-        except (smtplib.SMTPException, OSError) as error:
-            log.warning(
-                "invite to %s for %s not sent: %s", invite.person.email, invite.session.key, error
-            )
-            failed.append(invite.person.email)
-        else:
-            sent += 1
-    return SendResult(sent=sent, failed=tuple(dict.fromkeys(failed)))
+def invite_message(invite: Invite, sender: str | None = None) -> EmailMessage:
+    """Her invite as one e-mail, structured as the module says."""
+    message = EmailMessage()
+    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = invite.person.email
+    message["Subject"] = invite.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="eventhub")
+    message.set_content(invite.body, cte="quoted-printable")
+    message.add_alternative(
+        invite.ics.decode("utf-8"),
+        subtype="calendar",
+        cte="quoted-printable",
+        params={"method": invite.method},
+    )
+    message.make_mixed()
+    message.add_attachment(invite.ics, maintype="application", subtype="ics", filename="invite.ics")
+    return message
 
 
 def invites_zip(sessions: list[Session], organiser: Person) -> bytes:

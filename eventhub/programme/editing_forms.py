@@ -13,8 +13,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from .filechecks import control_characters
 from .models import SessionKind
 
 KIND_LABELS = {
@@ -49,6 +50,14 @@ def _notify_field() -> BooleanField:
     )
 
 
+def _one_line(form, field) -> None:
+    """A title is one line: e-mail subjects and calendar entries break on control characters."""
+    if field.data and control_characters(field.data):
+        raise ValidationError(
+            _l("Write the title on one line, without line breaks or other control characters.")
+        )
+
+
 class SessionForm(FlaskForm):
     key = StringField(
         _l("Key"),
@@ -59,7 +68,7 @@ class SessionForm(FlaskForm):
             "it cannot change later."
         ),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), _one_line])
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timezone
@@ -119,12 +120,25 @@ def _wrong_type(problems: Problems, path: str, expected: str, value: Any) -> Any
     return BAD
 
 
-def a_text(max_length: int | None = None, *, nonempty: bool = False) -> Checker:
+def control_characters(text: str) -> bool:
+    """Whether `text` holds a control character (a line break, a tab, NUL...): a title or a
+    name is one line, and e-mail headers and calendar lines break on them."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
+def a_text(
+    max_length: int | None = None, *, nonempty: bool = False, one_line: bool = False
+) -> Checker:
     def check(problems: Problems, path: str, value: Any) -> Any:
         if not isinstance(value, str):
             return _wrong_type(problems, path, _("text in quotes"), value)
         if nonempty and not value.strip():
             problems.add(path, _("is empty; write some text between the quotes"))
+            return BAD
+        if one_line and control_characters(value):
+            problems.add(
+                path, _("holds a line break or another control character; write it on one line")
+            )
             return BAD
         if max_length and len(value) > max_length:
             problems.add(

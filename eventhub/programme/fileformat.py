@@ -88,7 +88,7 @@ PARTNER_FIELDS = {
 }
 EVENT_FIELDS = {
     "slug": Field(key(100), required=True),
-    "title": Field(a_text_by_language(300, nonempty=True), required=True),
+    "title": Field(a_text_by_language(300, nonempty=True, one_line=True), required=True),
     "host": Field(a_text(300)),
     "timezone": Field(a_text(64, nonempty=True), required=True),
     "languages": Field(list_of(language)),
@@ -116,7 +116,7 @@ RECORDING_FIELDS = {
 SESSION_FIELDS = {
     "key": Field(key(), required=True),
     "kind": Field(choice(SessionKind), required=True),
-    "title": Field(a_text_by_language(300, nonempty=True), required=True),
+    "title": Field(a_text_by_language(300, nonempty=True, one_line=True), required=True),
     "starts": Field(a_datetime, required=True),
     "ends": Field(a_datetime, required=True),
     "working_group": Field(key()),
@@ -131,7 +131,7 @@ SESSION_FIELDS = {
 SESSION_TEXTS = ("title", "description")
 WORKING_GROUP_FIELDS = {
     "key": Field(key(), required=True),
-    "title": Field(a_text_by_language(300, nonempty=True), required=True),
+    "title": Field(a_text_by_language(300, nonempty=True, one_line=True), required=True),
     "lead": Field(list_of(key())),
     "introduction": Field(a_text_by_language()),
     "background": Field(a_text_by_language()),

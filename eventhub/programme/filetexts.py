@@ -12,9 +12,11 @@ from .filechecks import BAD, Checker, Problems, a_text, language
 BY_LANGUAGE_FORMAT = 2
 
 
-def a_text_by_language(max_length: int | None = None, *, nonempty: bool = False) -> Checker:
+def a_text_by_language(
+    max_length: int | None = None, *, nonempty: bool = False, one_line: bool = False
+) -> Checker:
     """Text in quotes, or a table of texts by language (`{ en = "…", fr = "…" }`)."""
-    plain = a_text(max_length, nonempty=nonempty)
+    plain = a_text(max_length, nonempty=nonempty, one_line=one_line)
 
     def check(problems: Problems, path: str, value: Any) -> Any:
         if not isinstance(value, dict):

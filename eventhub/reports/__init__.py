@@ -2,9 +2,9 @@
 
 
 def register(app) -> None:
-    """The report pages (reading, writing, adoption by silence procedure) and the `report`
-    commands."""
-    from . import cli, models, silence_views, views, writing_views  # noqa: F401
+    """The report pages (reading, writing, adoption by silence procedure), the `report`
+    commands and the jobs that build report files."""
+    from . import cli, download_views, jobs, models, silence_views, views, writing_views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.register_blueprint(writing_views.bp)

@@ -1,4 +1,4 @@
-"""Published reports: numbered, frozen snapshots of the report's data."""
+"""Published reports: numbered, frozen snapshots of the report's data; the files built from them."""
 
 from __future__ import annotations
 
@@ -220,3 +220,41 @@ class CirculationResponse(db.Model):
     circulation: Mapped[Circulation] = relationship(back_populates="responses")
     person: Mapped[Person | None] = relationship()
     network: Mapped[Network | None] = relationship()
+
+
+class ReportFile(db.Model):
+    """A built report file, stored once under its SHA-256 (reports/store.py): the draft or a
+    published version of an event's report, in one format and language."""
+
+    __tablename__ = "report_file"
+    __table_args__ = (
+        # Named by hand: the convention's name would pass PostgreSQL's 63 characters.
+        UniqueConstraint(
+            "event_id",
+            "edition",
+            "data_hash",
+            "builder",
+            "format",
+            "language",
+            name="uq_report_file_identity",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # "draft", or "v3" for published version 3.
+    edition: Mapped[str] = mapped_column(String(16))
+    # The content hash of the report data it was built from (a version's `content_hash`).
+    data_hash: Mapped[str] = mapped_column(String(64))
+    # Which code built it (reports.builds.builder_fingerprint): a draft is rebuilt after a change.
+    builder: Mapped[str] = mapped_column(String(16))
+    format: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))
+    # SHA-256 of the file: its address in the store, and its ETag.
+    digest: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(200))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ReportFile {self.event_id} {self.edition} {self.format}/{self.language}>"

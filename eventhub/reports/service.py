@@ -13,6 +13,7 @@ from ..permissions import may
 from ..programme import activity
 from ..programme.models import Event
 from ..types import utcnow
+from . import builds
 from .collect import collect
 from .data import ReportData, canonical_json, content_hash
 from .models import PublishedReport
@@ -152,6 +153,7 @@ def freeze(
                 "the new version."
             )
         ) from None
+    builds.prebuild(report)  # every format and language, by the job consumers, after the commit
     return report
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import Invalid, NotFound
-from ..extensions import limiter, login_manager
+from ..extensions import login_manager
 from ..permissions import may
 from ..programme.models import Event
 from ..programme.service import event_by_slug
@@ -17,7 +17,6 @@ from . import service
 from .build_html import report_context
 from .common import FORMATS, LANGUAGES, in_language
 from .data import Edition, ReportData
-from .formats import build, filename, media_type
 
 bp = Blueprint("reports", __name__)
 
@@ -96,38 +95,6 @@ def report(slug: str):
             languages=LANGUAGES,
             version_arg="draft" if edition.draft else str(edition.version),
         )
-
-
-@bp.route("/e/<slug>/report/download")
-@public
-# A PDF of a big meeting takes seconds of CPU: enough for every format and language, no more.
-@limiter.limit("30 per minute")
-def download(slug: str):
-    event = event_by_slug(slug)
-    language = _language()
-    fmt = request.args.get("format", "pdf")
-    if fmt not in FORMATS:
-        raise Invalid(
-            _(
-                "There is no report in that format. Choose one of: %(formats)s.",
-                formats=", ".join(FORMATS),
-            )
-        )
-    chosen = _chosen(event)
-    if chosen is None:
-        return _nothing_yet(event)
-    data, edition, _row = chosen
-    content = build(data, fmt, language, edition)
-    name = filename(data, fmt, language, edition)
-    return Response(
-        content,
-        content_type=media_type(fmt),
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            # A draft changes with the boards; a published version never does.
-            "Cache-Control": "private, no-store" if edition.draft else "private, max-age=3600",
-        },
-    )
 
 
 @bp.route("/e/<slug>/report/publish")

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's Chromium against `python wsgi.py` under eventlet.
+"""Browser tests: Playwright driving Debian's Chromium against `python wsgi.py` under gevent (the default).
 
 The database is a SQLite file prepared in-process through the usual fixtures (`app`, `make_event`,
 `make_person`, ...); the real server (tests/live.py) then serves it on a free local port.
@@ -77,7 +77,7 @@ def server(app, live_server):  # noqa: F811  (the fixture imported above)
         from eventhub.extensions import db
 
         db.session.commit()
-        return live_server(app.config["SQLALCHEMY_DATABASE_URI"], async_mode="eventlet")
+        return live_server(app.config["SQLALCHEMY_DATABASE_URI"], async_mode=None)
 
     return start
 

@@ -145,6 +145,8 @@ def test_cancel_then_restore_each_bump_sequence_and_show_in_feed(client, db, org
         ({"starts": "2030-10-27T02:30", "ends": "2030-10-27T04:00"}, "happens twice"),
         ({"starts": "not a time"}, "Starts"),
         ({"title": "   "}, "Title"),
+        ({"title": "Opening\r\nsecond line"}, "on one line"),
+        ({"title": "Opening\u0007"}, "on one line"),
     ],
 )
 def test_bad_edit_is_refused_with_a_message_and_changes_nothing(

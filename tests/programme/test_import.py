@@ -109,6 +109,15 @@ def test_import_refuses_unknown_time_zone(db):
     assert "Europe/Rome" in problems[0]  # suggests the likely one
 
 
+def test_import_refuses_control_characters_in_titles(db):
+    """A title is one line: e-mail subjects and calendar entries break on a line break."""
+    text = edit(PROGRAMME, 'title = "Working group 1"', 'title = "Working group 1\\nand more"')
+    text = edit(text, 'title = "Opening"', 'title = "Open\\u0000ing"')
+    problems = refused(text)
+    assert has(problems, "working_groups[0].title: holds a line break or another control character")
+    assert has(problems, "sessions[0].title: holds a line break or another control character")
+
+
 def test_import_refuses_session_ending_before_it_starts(db):
     problems = refused(edit(PROGRAMME, "ends = 2030-03-02T12:00:00", "ends = 2030-03-02T09:00:00"))
     assert problems == [

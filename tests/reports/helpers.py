@@ -58,3 +58,16 @@ def pdf_text(content: bytes, *, first: int | None = None, last: int | None = Non
 def pdf_raw(content: bytes) -> str:
     """The PDF file itself as text (metadata included), for searching names and e-mails."""
     return content.decode("latin-1")
+
+
+def download(client, url: str):
+    """A report download as a person clicks it: the file at once if stored, else the page of
+    its build (in the tests' immediate mode the job has run by then) and its file link."""
+    response = client.get(url)
+    if response.status_code != 303:
+        return response
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    links = lxml.html.fromstring(page.data).xpath("//a[@data-build-file]/@href")
+    assert links and links[0], "the build page offers no file"
+    return client.get(links[0])

@@ -1,4 +1,4 @@
-"""The real server (`python wsgi.py`, eventlet and gevent) driven by python-socketio clients.
+"""The real server (`python wsgi.py`, gevent and eventlet) driven by python-socketio clients.
 
 A socket that is not signed in is refused. Two members talk in their working group's room while an outsider is kept out; the server is
 killed with SIGKILL mid-conversation and restarted; the members reconnect, catch up with

@@ -1,0 +1,76 @@
+"""`flask --app eventhub worker`: a job consumer; `flask --app eventhub jobs`: where jobs stand."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from ..extensions import db
+from .models import Job, JobState
+from .queue import close_storage, huey
+
+
+@click.command("worker")
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Jobs run at once (default: EVENTHUB_JOBS_WORKERS, 1).",
+)
+@click.option(
+    "-k",
+    "--worker-type",
+    type=click.Choice(["process", "thread"]),
+    help="Processes (for CPU-bound jobs such as PDFs; the default) or threads.",
+)
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Also run scheduled housekeeping (one consumer with it is enough).",
+)
+@with_appcontext
+def worker_command(workers: int | None, worker_type: str | None, periodic: bool) -> None:
+    """Run a job consumer until stopped (Ctrl-C finishes the jobs in hand; SIGTERM stops now)."""
+    config = current_app.config
+    if huey.immediate:
+        raise click.ClickException("EVENTHUB_JOBS_IMMEDIATE is set: jobs run in the web process")
+    # Forked workers must not share the parent's database or queue connections.
+    db.engine.dispose()
+    close_storage(huey.storage)
+    logging.getLogger("huey").setLevel(logging.INFO)
+    consumer = huey.create_consumer(
+        workers=workers or config["JOBS_WORKERS"],
+        worker_type=worker_type or config["JOBS_WORKER_TYPE"],
+        periodic=periodic,
+        check_worker_health=True,
+    )
+    click.echo(
+        f"EventHub job consumer: {consumer.workers} {consumer.worker_type} worker(s) on "
+        f"{type(huey.storage).__name__}",
+        err=True,
+    )
+    consumer.run()
+
+
+@click.command("jobs")
+@click.option("--failed", is_flag=True, help="List the last failed jobs with their error.")
+@with_appcontext
+def jobs_command(failed: bool) -> None:
+    """How many jobs are in each state, and how many wait in the queue."""
+    counts = dict(db.session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+    for state in JobState:
+        click.echo(f"{state.value:>9}  {counts.get(state, 0)}")
+    click.echo(f"in queue   {huey.pending_count()} (+{huey.scheduled_count()} scheduled)")
+    if failed:
+        for job in db.session.scalars(
+            select(Job).where(Job.state == JobState.FAILED).order_by(Job.id.desc()).limit(20)
+        ):
+            click.echo(f"#{job.id} {job.name} ({job.finished_at:%Y-%m-%d %H:%M}Z): {job.error}")
+
+
+commands = [worker_command, jobs_command]

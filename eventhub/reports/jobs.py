@@ -1,0 +1,54 @@
+"""Report jobs: build one file of the draft or of a published version, and store it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..jobs import GiveUp, task
+from ..programme.models import Event
+from . import formats, store
+from .builds import Wanted, builder_fingerprint, stored
+from .collect import collect
+from .data import Edition, content_hash
+from .models import PublishedReport, ReportFile
+
+
+# One more try for a passing failure (the database restarting); a broken build fails twice.
+@task(retries=1, retry_delay=5)
+def build_file(event_id: int, version: int | None, fmt: str, language: str) -> dict:
+    """Build the draft (version None, as the boards stand when the job runs) or a published
+    version in one format and language; store it unless the same file is stored already."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise GiveUp(f"event {event_id} no longer exists")
+    if version is None:
+        data, edition = collect(event), Edition()
+        data_hash = content_hash(data)
+    else:
+        row = db.session.scalar(
+            select(PublishedReport).where(
+                PublishedReport.event_id == event_id, PublishedReport.version == version
+            )
+        )
+        if row is None:
+            raise GiveUp(f"event {event_id} has no report version {version}")
+        data, edition, data_hash = row.report, row.edition, row.content_hash
+    wanted = Wanted(event_id, version, data_hash, fmt, language)
+    found = stored(wanted)
+    if found is None:
+        content = formats.build(data, fmt, language, edition)
+        found = ReportFile(
+            event_id=event_id,
+            edition=wanted.edition,
+            data_hash=data_hash,
+            builder=builder_fingerprint(),
+            format=fmt,
+            language=language,
+            digest=store.put(content),
+            size=len(content),
+            filename=formats.filename(data, fmt, language, edition),
+        )
+        db.session.add(found)
+        db.session.flush()
+    return {"file": found.id}

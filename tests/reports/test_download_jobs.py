@@ -1,0 +1,97 @@
+"""A draft download on a real queue (SqliteHuey, a real consumer): the request only queues the
+build; the page says where it stands, then offers the file. Nothing holds a request open."""
+
+from __future__ import annotations
+
+import uuid
+
+import lxml.html
+import pytest
+
+from eventhub import create_app
+from eventhub.extensions import db as _db
+from eventhub.jobs import JobState, huey
+from tests.conftest import FreshClient
+from tests.jobs.helpers import ThreadConsumer, wait_for
+
+DRAFT_MD = "/e/report-event/report/download?format=md&lang=fr&version=draft"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The conftest `app`, with jobs on a real queue instead of the tests' immediate mode."""
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}",
+        REPORT_FILES_DIR=str(tmp_path / "report-files"),
+        JOBS_IMMEDIATE=False,
+        JOBS_URL=f"sqlite:///{tmp_path / 'jobs.sqlite'}",
+        JOBS_NAME=f"eventhub-test-{uuid.uuid4().hex[:12]}",
+    )
+    app.test_client_class = FreshClient
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def test_a_draft_download_queues_a_build_whose_page_shows_progress_then_the_file(
+    report_event, client, login
+):
+    event, people = report_event()
+    login(people[-1])  # the organiser
+    response = client.get(DRAFT_MD)
+    assert response.status_code == 303
+    build_page = response.headers["Location"]
+    assert huey.pending_count() == 1  # queued, not built
+
+    page = client.get(build_page)
+    assert page.status_code == 200
+    html = lxml.html.fromstring(page.data)
+    assert "queued" in html.xpath("string(//*[@data-build-message])")
+    assert html.xpath("//*[@data-build-ready]/@hidden") == [""]
+    assert html.xpath("//noscript/meta[@http-equiv='refresh']")  # asks again without JS
+    status = client.get(build_page + "/status").get_json()
+    assert status["state"] == "queued" and status["file_url"] is None
+
+    # Asking again while it waits does not queue a second build.
+    assert client.get(DRAFT_MD).headers["Location"] == build_page
+    assert huey.pending_count() == 1
+
+    job_id = int(build_page.rsplit("/", 1)[1])
+    with ThreadConsumer():
+        wait_for(job_id, {JobState.DONE})
+    status = client.get(build_page + "/status").get_json()
+    assert status["state"] == "done" and "ready" in status["message"]
+    file = client.get(status["file_url"])
+    assert file.status_code == 200
+    assert "WG1-R1" in file.get_data(as_text=True)
+    html = lxml.html.fromstring(client.get(build_page).data)
+    assert html.xpath("//a[@data-build-file]/@href") == [status["file_url"]]
+    assert not html.xpath("//noscript/meta")
+    # The draft has not changed: the next download is the stored file, at once.
+    assert client.get(DRAFT_MD).status_code == 200
+
+
+def test_a_build_that_fails_says_so_and_offers_to_try_again(
+    report_event, client, login, monkeypatch
+):
+    from eventhub.reports import formats
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Pango is not installed")
+
+    monkeypatch.setattr(formats, "build", broken)
+    event, people = report_event()
+    login(people[-1])
+    build_page = client.get(DRAFT_MD).headers["Location"]
+    job_id = int(build_page.rsplit("/", 1)[1])
+    with ThreadConsumer():
+        failed = wait_for(job_id, {JobState.FAILED}, timeout=60)
+    assert failed.error == "RuntimeError: Pango is not installed"
+    html = lxml.html.fromstring(client.get(build_page).data)
+    assert "could not be built" in html.xpath("string(//*[@data-build-message])")
+    again = html.xpath("//*[@data-build-failed]//a/@href")[0]
+    assert client.get(again).headers["Location"] != build_page  # a new build
