@@ -73,8 +73,9 @@ TABLES = (
     "circulation_response",
     "activity_entry",
 )
-# Tables that refer to an event's rows but hold nothing of the event itself (none yet).
-NOT_ARCHIVED: frozenset[str] = frozenset()
+# Tables that refer to an event's rows but are not archived: rendered report files (rebuilt
+# from the published data) and the mail system's delivery records.
+NOT_ARCHIVED: frozenset[str] = frozenset({"report_file", "invite_delivery"})
 # Person columns an archive carries (never the password hash or the calendar token).
 PERSON_FIELDS = ("email", "name", "display_name", "language", "timezone", "active", "created_at")
 # A reference column to the same table is written after every row of it is in.
