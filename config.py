@@ -1,6 +1,7 @@
 """Configuration classes; every setting can be overridden by an EVENTHUB_* environment variable."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -42,12 +43,19 @@ class Config:
     SOCKETIO_MAX_BUFFER = _env_int("SOCKETIO_MAX_BUFFER", 64 * 1024)
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # Sign-in attempts per account (strict: stops guessing one password) and per client
+    # address (generous: a venue's delegates share one address behind its NAT).
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "300 per minute;3000 per hour")
+    # How many reverse proxies (nginx...) stand in front and set X-Forwarded-For/-Proto/-Host.
+    # 0: none, forwarded headers are ignored (a client could forge them).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", "60 per hour")
     # Live rooms, per person and room (see docs/realtime.md).
     ROOM_MESSAGE_RATE = _env("ROOM_MESSAGE_RATE", "10 per 10 seconds")
     ROOM_REPORT_RATE = _env("ROOM_REPORT_RATE", "5 per minute")
     ROOM_ACTION_RATE = _env("ROOM_ACTION_RATE", "30 per minute")
+    ROOM_HISTORY_RATE = _env("ROOM_HISTORY_RATE", "60 per minute")
     # Board changes over Socket.IO, per person and board (see docs/board-format.md).
     BOARD_CHANGE_RATE = _env("BOARD_CHANGE_RATE", "10 per 10 seconds")
     # Plenary questions, per person: asking, upvoting, and a moderator's actions.
@@ -75,6 +83,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts this long on a device (each sign-in is listed on her profile).
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 30))
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     WTF_CSRF_TIME_LIMIT = (
         None  # tied to the session instead: a long meeting day must not expire forms
     )
@@ -137,6 +149,9 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     PRODUCTION = True
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # Strict-Transport-Security on every response (EventHub is served over HTTPS in production).
+    HSTS_ENABLED = _env_bool("HSTS", True)
 
 
 CONFIGS = {

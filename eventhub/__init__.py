@@ -38,7 +38,18 @@ from flask import Flask
 
 from config import DEV_SECRET, config_for
 
-from . import accounts, archive, bilaterals, board, calendar, programme, qa, reports, rooms
+from . import (
+    accounts,
+    archive,
+    bilaterals,
+    board,
+    calendar,
+    programme,
+    qa,
+    reports,
+    rooms,
+    security,
+)
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from .realtime import SocketSessionInterface
 
@@ -55,7 +66,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
-    _check_production(app)
+    security.check_secret_key(app, DEV_SECRET)
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
 
@@ -79,6 +90,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         manage_session=False,  # the socket uses the page's login session as it is
     )
     app.session_interface = SocketSessionInterface()
+    security.trust_proxies(app)
+    security.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
     markup.init_app(app)
@@ -99,10 +112,3 @@ def _cors_origins(app: Flask):
     if not origins:
         return None  # python-engineio: same origin as the request's Host only
     return [o.strip() for o in origins.split(",") if o.strip()]
-
-
-def _check_production(app: Flask) -> None:
-    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] == DEV_SECRET:
-        raise RuntimeError(
-            "EVENTHUB_SECRET_KEY is the development secret; set a real one in production"
-        )

@@ -29,6 +29,7 @@ from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, ConfigDict, ValidationError
 from socketio.exceptions import ConnectionRefusedError
 
+from .accounts.sessions import parse_session_id, token_hash
 from .errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from .extensions import db, socketio
 
@@ -106,8 +107,8 @@ def event_handler(payload_model: type[Payload] | None = None, *, loads_person: b
 
     The wrapper checks the person through Flask-Login, which reads her from the database.
     A handler on the hot path may pass `loads_person=True` and read her itself, with
-    `socket_person_id()`, in a query it makes anyway (`send` does); it must then refuse a
-    person who no longer exists or was deactivated.
+    `socket_sign_in()`, in a query it makes anyway (`send` does); it must then refuse a
+    person who no longer exists or was deactivated, or whose sign-in was ended.
     """
 
     def decorate(handler: Callable[..., Reply]):
@@ -115,9 +116,7 @@ def event_handler(payload_model: type[Payload] | None = None, *, loads_person: b
         def wrapped(data=None, *extra):
             try:
                 signed_in = (
-                    socket_person_id() is not None
-                    if loads_person
-                    else current_user.is_authenticated
+                    socket_sign_in() is not None if loads_person else current_user.is_authenticated
                 )
                 if not signed_in:
                     raise NotAllowed(_("Please sign in again."))
@@ -179,13 +178,14 @@ def person_room(person_id: int) -> str:
     return f"person:{person_id}"
 
 
-def socket_person_id() -> int | None:
-    """Who the current socket event's session is signed in as, read from the session as
-    Flask-Login stored it (`_user_id`), without loading her: the caller checks the account."""
-    try:
-        return int(session["_user_id"])
-    except (KeyError, TypeError, ValueError):
+def socket_sign_in() -> tuple[int, str] | None:
+    """(person id, hash of the sign-in's secret) of the current socket event's session, read
+    as Flask-Login stored it (`_user_id`) without loading her: the caller checks the account
+    and that the sign-in is still open (accounts/sessions.py)."""
+    parsed = parse_session_id(session.get("_user_id"))
+    if parsed is None:
         return None
+    return parsed[0], token_hash(parsed[1])
 
 
 _connect_hooks: list[Callable[[Any], None]] = []
@@ -256,6 +256,18 @@ def _disconnect(reason=None):
             hook(sid)
         except Exception:
             log.exception("disconnect hook %s failed (sid %s)", hook.__name__, sid)
+
+
+# Any event no handler knows (python-socketio's catch-all): docs/realtime.md promises an ack
+# for every event, so a client with a typo or an old protocol learns why nothing happened.
+@events.on("*")
+def _unknown_event(event, *_args):
+    name = event[:40] if isinstance(event, str) else ""
+    return {
+        "ok": False,
+        "error": "unknown-event",
+        "message": _("EventHub does not know the request “%(event)s”.", event=name),
+    }
 
 
 class SocketSessionInterface(SecureCookieSessionInterface):

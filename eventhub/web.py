@@ -14,7 +14,9 @@ from flask_login import current_user
 
 from .errors import DomainError, NotFound
 from .extensions import db, login_manager
+from .ids import parse_id
 from .permissions import may
+from .security import websocket_source
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +97,13 @@ def redirect_back(default: str, *, anchor: str = "", code: int = 302):
 
 
 def form_id(name: str) -> int | None:
-    """A posted record id (a positive whole number), or None when absent or malformed."""
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    """A posted record id (within the database's range), or None when absent or malformed."""
+    return parse_id(request.form.get(name))
 
 
 def form_ids(name: str) -> list[int]:
     """Every well-formed record id posted under `name` (a multiple choice); others are dropped."""
-    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 12]
+    return [i for i in map(parse_id, request.form.getlist(name)) if i is not None]
 
 
 def init_app(app) -> None:
@@ -131,10 +132,12 @@ def init_app(app) -> None:
 
     @app.after_request
     def _security_headers(response):
+        # WebSockets to this site only ('self' alone does not cover ws: in every browser).
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            f"connect-src 'self'{websocket_source()}; frame-ancestors 'none'; base-uri 'self'; "
+            "form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

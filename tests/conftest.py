@@ -64,6 +64,16 @@ class FreshClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def session_id_for(person: Person) -> str:
+    """A login session's `_user_id` for `person`: a new open sign-in (accounts/sessions.py),
+    for tests that put it in a session directly instead of through the login form."""
+    from eventhub.accounts import sessions
+
+    sessions.start(person)
+    _db.session.commit()
+    return person.get_id()
+
+
 def app_with_tables(database_url: str, **config) -> Iterator[Flask]:
     """A test app on `database_url` with every table created, its context pushed; then dropped.
 
@@ -90,11 +100,13 @@ def app(tmp_path):
 
 @pytest.fixture
 def limited_app(tmp_path):
-    """An app whose HTTP rate limits are on and low: 3 sign-ins a minute, 2 invitations an hour."""
+    """An app whose HTTP rate limits are on and low: 3 sign-ins a minute (per account and per
+    address), 2 invitations an hour."""
     yield from app_with_tables(
         f"sqlite:///{tmp_path / 'limited.sqlite'}",
         RATELIMIT_ENABLED=True,
         LOGIN_RATE_LIMIT="3 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="3 per minute",
         INVITATION_RATE_LIMIT="2 per hour",
     )
 

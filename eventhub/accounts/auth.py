@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
+from . import sessions
 from .models import Person
 
 
@@ -13,9 +14,6 @@ def init_app(app) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load(person_id: str) -> Person | None:
-        try:
-            person = db.session.get(Person, int(person_id))
-        except (TypeError, ValueError):
-            return None
-        return person if person and person.active else None
+    def _load(session_id: str) -> Person | None:
+        # The session (or remember cookie) names a sign-in; it must still be open.
+        return sessions.load(session_id)

@@ -181,6 +181,15 @@ def update_profile(
     return person
 
 
+def deactivate(person: Person) -> None:
+    """She can no longer sign in, and every browser where she is signed in is signed out."""
+    from . import sessions
+
+    person.active = False
+    sessions.end_all(person)
+    db.session.flush()
+
+
 def set_language(person: Person, language: str) -> None:
     """Remember her explicit language choice in her profile."""
     if language not in current_app.config["LANGUAGES"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -14,14 +15,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..errors import Invalid
 from ..extensions import db, limiter
 from ..web import public, redirect_back, signed_in
-from . import service
-from .forms import LoginForm, PasswordForm, ProfileForm
+from . import service, sessions
+from .forms import ConfirmForm, LoginForm, PasswordForm, ProfileForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -30,15 +31,24 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _login_address() -> str:
+def _login_address_rate_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _login_account() -> str:
     return "login:" + service.normalize_email(request.form.get("email", ""))[:254]
+
+
+def _password_change_account() -> str:
+    return f"password:{current_user.get_id()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-# Per address as well as per client: guesses at one account from many machines are limited too.
-@limiter.limit(_login_rate_limit, methods=["POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_address)
+# Strictly per account (guesses at one password, from however many machines), and per client
+# address with a much higher bound: a venue's delegates all come from its one NAT address.
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_login_account)
+@limiter.limit(_login_address_rate_limit, methods=["POST"])
 def login():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect_back(url_for("programme.index"))
@@ -48,7 +58,7 @@ def login():
     if form.validate_on_submit():
         person = service.authenticate(form.email.data, form.password.data)
         if person is not None:
-            login_user(person, remember=form.remember.data)
+            sessions.sign_in(person, remember=form.remember.data)
             refresh_locale()  # her profile's language from now on
             return redirect_back(url_for("programme.index"))
         # One message for both cases: it must not tell whether the address has an account.
@@ -60,7 +70,7 @@ def login():
 @public
 def logout():
     if current_user.is_authenticated:
-        logout_user()
+        sessions.sign_out(current_user._get_current_object())
         refresh_locale()
         flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
@@ -121,18 +131,23 @@ def _render_profile(person, *, form=None, password_form=None, status=200):
         form.display_name.data = person.display_name or ""
         form.language.data = person.language or ""
         form.timezone.data = person.timezone or ""
+    current = sessions.current_sign_in(person)
     return render_template(
         "accounts/profile.html",
         form=form,
         password_form=password_form or PasswordForm(formdata=None),
         person=person,
+        sign_ins=sessions.open_sign_ins(person),
+        current_sign_in_id=current.id if current else None,
+        confirm_form=ConfirmForm(),
+        device_label=sessions.device_label,
     ), status
 
 
 @bp.route("/profile/password", methods=["POST"])
 @signed_in
-# Typing the current password is a guess like any other: same limit as signing in.
-@limiter.limit(_login_rate_limit, methods=["POST"])
+# Typing the current password is a guess like any other: same limit as signing in, per account.
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_password_change_account)
 def change_password():
     person = current_user._get_current_object()
     form = PasswordForm()
@@ -143,9 +158,53 @@ def change_password():
             db.session.rollback()
             form.current.errors.append(error.message)
         else:
-            flash(_("Your password is changed."), "success")
+            # Whoever else holds one of her sessions or remember cookies is out now.
+            sessions.end_all(person, keep_current=True)
+            _commit_then_disconnect(person)
+            flash(_("Your password is changed. Every other device was signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(person, password_form=form, status=400)
+
+
+def _commit_then_disconnect(person) -> None:
+    """Commit the ended sign-ins, then close her live sockets: they reconnect, checked anew."""
+    person_id = person.id
+    db.session.commit()
+    sessions.disconnect_sockets(person_id)
+
+
+@bp.route("/profile/sign-ins/<int:sign_in_id>/end", methods=["POST"])
+@signed_in
+def end_sign_in(sign_in_id: int):
+    person = current_user._get_current_object()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    current = sessions.current_sign_in(person)
+    if current is not None and current.id == sign_in_id:
+        sessions.sign_out(person)
+        _commit_then_disconnect(person)
+        flash(_("You are signed out."), "info")
+        return redirect(url_for("accounts.login"))
+    if sessions.end(person, sign_in_id):
+        _commit_then_disconnect(person)
+        flash(_("That device is signed out."), "success")
+    else:
+        flash(_("That device was already signed out."), "info")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere():
+    person = current_user._get_current_object()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    sessions.end_all(person)
+    sessions.sign_out(person)
+    _commit_then_disconnect(person)
+    refresh_locale()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.app_errorhandler(CSRFError)

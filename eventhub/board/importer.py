@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from ..limits import load_board_json
 from ..programme.models import Event, WorkingGroup
 from ..rooms.models import Message, Room, RoomKind
 from . import queries
@@ -60,6 +60,8 @@ class ItemIn(_KnownFieldsOnly):
     audience: str | None = None
     question: int | None = None
     state: ItemState
+    # "WG2-R3": read to check that `merged_into` references name this same board.
+    reference: str | None = None
     merged_into: str | None = None
     position: int = Field(ge=0)
     version: int = Field(ge=1)
@@ -108,6 +110,37 @@ def _ref_suffix(reference: str) -> str:
     return reference.rsplit("-", 1)[-1]
 
 
+def _ref_prefix(reference: str) -> str | None:
+    return reference.rsplit("-", 1)[0] if "-" in reference else None
+
+
+def _merge_problem(item: ItemIn, known: _Known) -> str | None:
+    """Why `item.merged_into` cannot name an item of this board, or None when it does."""
+    target = item.merged_into or ""
+    if _ref_suffix(target) not in known.references:
+        return _("%(reference)s is not on this board.", reference=target)
+    if known.prefixes and _ref_prefix(target) not in known.prefixes:
+        # Another group's item with the same number: WG2-R1 is not this board's R1.
+        return _("%(reference)s is on another working group's board.", reference=target)
+    if _ref_suffix(target) == _suffix(item):
+        return _("an item cannot be merged into itself.")
+    return None
+
+
+def _merge_cycle(items: list[ItemIn]) -> list[str]:
+    """The references of items whose merges lead back to themselves (A into B, B into A)."""
+    into = {_suffix(i): _ref_suffix(i.merged_into) for i in items if i.merged_into}
+    looping = []
+    for start in into:
+        seen, ref = set(), start
+        while ref in into and ref not in seen:
+            seen.add(ref)
+            ref = into[ref]
+        if ref == start:
+            looping.append(start)
+    return looping
+
+
 def _check_group(event: Event, gi: int, g: GroupIn, problems: list[str]) -> WorkingGroup | None:
     where = f"groups[{gi}]"
     group = next((wg for wg in event.working_groups if wg.key == g.key), None)
@@ -120,6 +153,7 @@ def _check_group(event: Event, gi: int, g: GroupIn, problems: list[str]) -> Work
         questions={q.position for q in group.guiding_questions},
         audiences=set(event.audiences or []),
         references={_suffix(i) for i in g.items},
+        prefixes={_ref_prefix(i.reference) for i in g.items if i.reference} - {None},
     )
     seen: set[tuple[str, int]] = set()
     for ii, item in enumerate(g.items):
@@ -136,6 +170,14 @@ def _check_group(event: Event, gi: int, g: GroupIn, problems: list[str]) -> Work
             )
         seen.add(key)
         _check_item(at, item, known, problems)
+    for reference in _merge_cycle(g.items):
+        problems.append(
+            _(
+                "%(where)s: %(reference)s is merged, through other items, into itself.",
+                where=where,
+                reference=reference,
+            )
+        )
     return group
 
 
@@ -146,6 +188,7 @@ class _Known:
     questions: set[int]
     audiences: set[str]
     references: set[str]
+    prefixes: set[str]  # "WG1" when the file's items give their own references
 
 
 def _check_item(at: str, item: ItemIn, known: _Known, problems: list[str]) -> None:
@@ -163,14 +206,8 @@ def _check_item(at: str, item: ItemIn, known: _Known, problems: list[str]) -> No
                 where=at,
             )
         )
-    elif item.merged_into is not None and _ref_suffix(item.merged_into) not in known.references:
-        problems.append(
-            _(
-                "%(where)s.merged_into: %(reference)s is not on this board.",
-                where=at,
-                reference=item.merged_into,
-            )
-        )
+    elif item.merged_into is not None and (problem := _merge_problem(item, known)):
+        problems.append(_("%(where)s.merged_into: %(problem)s", where=at, problem=problem))
     numbers = [v.version for v in item.versions]
     if numbers != sorted(set(numbers)) or numbers[-1] != item.version:
         problems.append(
@@ -207,7 +244,7 @@ def _check_refs(
 def parse_board_file(event: Event, raw: bytes | str) -> list[tuple[WorkingGroup, GroupIn]]:
     """Read and check an export; raise Invalid listing every problem, or return what to write."""
     try:
-        data = json.loads(raw)
+        data = load_board_json(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise Invalid(_("The file is not JSON: %(error)s", error=str(error))) from None
     try:

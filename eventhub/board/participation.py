@@ -9,6 +9,7 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import may
 from ..programme import activity
+from ..text import has_controls, is_blank
 from ..types import utcnow
 from .models import MAX_COMMENT, BoardItem, Comment, Endorsement, ItemState, item_reference
 from .queries import state_label
@@ -56,8 +57,10 @@ def add_comment(person: Person, item: BoardItem, body: str) -> Comment:
     require_open(group)
     require_not_final(item)
     body = (body or "").strip()
-    if not body:
+    if is_blank(body):
         raise Invalid(_("The comment is empty."))
+    if has_controls(body, multiline=True):
+        raise Invalid(_("The comment contains characters that cannot be shown. Remove them."))
     if len(body) > MAX_COMMENT:
         raise Invalid(
             _(

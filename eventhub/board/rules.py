@@ -13,6 +13,7 @@ from ..extensions import db
 from ..permissions import may
 from ..programme.models import GuidingQuestion, WorkingGroup
 from ..rooms.models import Message
+from ..text import has_controls, is_blank
 from .models import MAX_TEXT, BoardItem, ItemKind, ItemState, item_reference
 from .queries import group_room, is_frozen
 
@@ -104,8 +105,10 @@ def clean_fields(
     """Check an item's fields; returns the cleaned values and the problems found."""
     problems: list[str] = []
     text = (text or "").strip()
-    if not text:
+    if is_blank(text):
         problems.append(_("The text is empty: write the insight or recommendation."))
+    elif has_controls(text, multiline=True):
+        problems.append(_("The text contains characters that cannot be shown. Remove them."))
     elif len(text) > MAX_TEXT:
         problems.append(
             _(

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..permissions import may
 from ..programme import activity
 from ..programme.models import WorkingGroup
+from ..text import has_controls
 from ..types import utcnow
 from .models import (
     MAX_SUMMARY,
@@ -203,7 +204,10 @@ def edit_item(
     if not changes:
         raise Invalid(_("Nothing was changed: the item already reads like this."))
     item.text, item.audience, item.guiding_question = text, audience, question
-    summary = (summary or "").strip() or _("Edited: %(changes)s", changes=", ".join(changes))
+    summary = (summary or "").strip()
+    if has_controls(summary):
+        raise Invalid(_("The summary contains characters that cannot be shown. Remove them."))
+    summary = summary or _("Edited: %(changes)s", changes=", ".join(changes))
     _bump(item, person, summary)
     db.session.flush()
     return item

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ..errors import NotFound
 from ..extensions import db
+from ..ids import DbId
 from ..permissions import may
 from ..programme.models import WorkingGroup
 from ..realtime import Payload, Reply, SocketEvents, check_rate, event_handler
@@ -24,7 +25,7 @@ from .present import item_data
 
 events = SocketEvents()  # registered by eventhub.board.register
 
-Id = Annotated[int, Field(ge=1)]
+Id = DbId
 # Generous bounds against abuse; the service gives the clear message for text over MAX_TEXT.
 LongText = Annotated[str, Field(max_length=MAX_TEXT * 4)]
 

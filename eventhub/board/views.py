@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from ..errors import NotFound
 from ..extensions import db
+from ..ids import parse_id
 from ..permissions import may
 from ..programme.models import Event, WorkingGroup
 from ..programme.service import event_by_slug, group_by_key
@@ -112,10 +113,10 @@ def item_context(group: WorkingGroup, items: list[BoardItem]) -> dict:
 
 def _capture_source(group: WorkingGroup) -> Message | None:
     """The room message named by `?from_message=`, if it is one of this group's."""
-    raw = request.args.get("from_message", "")
-    if not raw.isdigit():
+    message_id = parse_id(request.args.get("from_message"))
+    if message_id is None:
         return None
-    message = db.session.get(Message, int(raw))
+    message = db.session.get(Message, message_id)
     room = queries.group_room(group)
     if message is None or room is None or message.room_id != room.id or message.hidden:
         return None

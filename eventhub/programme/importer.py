@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import literal, select
 
 from ..extensions import db
+from ..limits import check_programme_file
 from ..types import utcnow
 from . import activity
 from .filechecks import Problems
@@ -88,6 +89,7 @@ def import_programme(
     Raises Invalid, listing every problem, before anything is written. Logo files are read
     relative to `directory`.
     """
+    check_programme_file(text, source)  # size, depth and counts first (eventhub/limits.py)
     programme = parse_programme(text, source=source, directory=directory)
     return apply_programme(programme, source=source)
 

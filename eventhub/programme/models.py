@@ -363,7 +363,8 @@ class Membership(db.Model):
 
 
 class Invitation(db.Model):
-    """An organiser's invitation by e-mail; accepted through a signed, expiring link."""
+    """An organiser's invitation by e-mail; accepted through an opaque, expiring link, by the
+    person signed in with the invited address only."""
 
     __tablename__ = "invitation"
 
@@ -377,6 +378,10 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the link's random secret (programme/members.py); the link says nothing else.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Withdrawn invitations are kept (their link says so) but never used.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     working_group: Mapped[WorkingGroup | None] = relationship()

@@ -14,7 +14,7 @@ from ..markup import render_markdown
 from ..permissions import may
 from ..programme.models import Event
 from ..programme.service import event_by_slug
-from ..web import requires
+from ..web import form_id, requires
 from . import writing
 from .models import PartKind, Translation
 
@@ -123,12 +123,13 @@ def save(event: Event, slug: str):
 @requires("report.translate", event_by_slug)
 def translate(event: Event, slug: str):
     part = item = None
-    if request.form.get("part", "").isdigit():
-        part = db.session.get(writing.WrittenPart, int(request.form["part"]))
+    # Ids bounded to the database's range (finding 8 of issue 11): 2**70 is no text, not a 500.
+    if (part_id := form_id("part")) is not None:
+        part = db.session.get(writing.WrittenPart, part_id)
         if part is None or part.event_id != event.id:
             raise Invalid(_("This text is not part of this event's report."))
-    elif request.form.get("item", "").isdigit():
-        item = db.session.get(BoardItem, int(request.form["item"]))
+    elif (item_id := form_id("item")) is not None:
+        item = db.session.get(BoardItem, item_id)
         if item is None or item.working_group.event_id != event.id:
             raise Invalid(_("This text is not part of this event's report."))
         if not may(current_user, "group.edit_board", item.working_group):

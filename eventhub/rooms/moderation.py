@@ -12,6 +12,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..permissions import forget_memberships
 from ..programme import activity
+from ..text import has_controls
 from ..types import utcnow
 from .models import Hand, Message, MessageReport, Room, RoomMute, RoomRemoval
 from .service import is_moderator, removal
@@ -145,6 +146,8 @@ def readmit(room: Room, person: Person, by: Person, reason: str | None = None) -
 def report(message: Message, reporter: Person, reason: str) -> MessageReport:
     """Report a message to the facilitators; a second report by her updates the reason."""
     reason = reason.strip()
+    if has_controls(reason, multiline=True):
+        raise Invalid(_("The reason contains characters that cannot be shown. Remove them."))
     if len(reason) > MAX_REASON:
         raise Invalid(_("Please keep the reason under %(max)d characters.", max=MAX_REASON))
     existing = db.session.scalar(

@@ -9,11 +9,12 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from ..ids import MAX_ID, DbId, Seq
 from ..realtime import Payload
 from . import moderation, service
 
-RoomId = Annotated[int, Field(ge=1)]
-ObjectId = Annotated[int, Field(ge=1)]
+RoomId = DbId
+ObjectId = DbId
 
 
 class InRoom(Payload):
@@ -21,7 +22,7 @@ class InRoom(Payload):
 
 
 class Join(InRoom):
-    after: Annotated[int, Field(ge=0)] | None = None
+    after: Seq | None = None
 
 
 class Send(InRoom):
@@ -32,8 +33,8 @@ class Send(InRoom):
 
 
 class History(InRoom):
-    before: Annotated[int, Field(ge=1)] | None = None
-    after: Annotated[int, Field(ge=0)] | None = None
+    before: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+    after: Seq | None = None
     limit: Annotated[int, Field(ge=1, le=service.MAX_PAGE)] = service.RECENT
 
     @model_validator(mode="after")

@@ -18,12 +18,13 @@ from typing import NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, insert, select, update
 
-from ..accounts.models import Person
+from ..accounts.models import Person, SignIn
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import room_access
 from ..programme import identity
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
+from ..text import has_controls, is_blank
 from ..types import utcnow
 from .models import Message, Room, RoomMute, RoomRemoval
 from .service import MAX_BODY, Muted, check_entry, mute_in_force
@@ -72,10 +73,21 @@ _STANDING = (
         Message.guiding_question_id.label("resend_question_id"),
         Message.reply_to_id.label("resend_reply_to_id"),
         Message.created_at.label("resend_created_at"),
+        SignIn.id.label("sign_in_id"),
     )
     .select_from(Room)
     .outerjoin(Session, Session.id == Room.session_id)
     .outerjoin(Person, Person.id == bindparam("person_id"))
+    # The socket's sign-in, still open (accounts/sessions.py): unique, so at most one row.
+    .outerjoin(
+        SignIn,
+        and_(
+            SignIn.person_id == Person.id,
+            SignIn.token_hash == bindparam("sign_in_hash"),
+            SignIn.ended_at.is_(None),
+            SignIn.expires_at > bindparam("now"),
+        ),
+    )
     .outerjoin(
         Membership, and_(Membership.person_id == Person.id, Membership.event_id == Room.event_id)
     )
@@ -135,22 +147,31 @@ def post_message(
     question_id: int | None = None,
     reply_to_id: int | None = None,
     throttle: Callable[[], None] | None = None,
+    sign_in_hash: str | None = None,
 ) -> Posted:
     """Store a message with the room's next sequence number, or find it stored (a resend).
 
     Refuses, changing nothing, a person who may not write in the room now (not a member,
     removed, muted, account gone), an empty or oversized body, and a question or reply that
     is not the room's. `throttle` is called once for a new message (not for a resend) before
-    anything is stored; it raises to refuse, e.g. the edge's rate limit.
+    anything is stored; it raises to refuse, e.g. the edge's rate limit. With `sign_in_hash`
+    (a socket's sign-in, not loaded through Flask-Login), that sign-in must still be open.
     """
     connection = db.session.connection()
     rows = connection.execute(
-        _STANDING, {"room_id": room_id, "person_id": author_id, "client_id": client_id or None}
+        _STANDING,
+        {
+            "room_id": room_id,
+            "person_id": author_id,
+            "client_id": client_id or None,
+            "sign_in_hash": sign_in_hash or "",
+            "now": utcnow(),
+        },
     ).all()
     if not rows:
         raise NotFound(_("This room does not exist (any more)."))
     me = rows[0]
-    if not me.active:
+    if not me.active or (sign_in_hash is not None and me.sign_in_id is None):
         raise NotAllowed(_("Please sign in again."))
     grants = [Grant(row.role, row.grant_group_id) for row in rows if row.role is not None]
     enter, runs = room_access(
@@ -233,8 +254,12 @@ def post_message(
 
 def _checked_body(body: str) -> str:
     body = body.strip()
-    if not body:
+    if is_blank(body):
         raise Invalid(_("The message is empty. Write something before sending."))
+    if has_controls(body, multiline=True):
+        raise Invalid(
+            _("The message contains characters that cannot be shown. Remove them and send again.")
+        )
     if len(body) > MAX_BODY:
         raise Invalid(
             _(

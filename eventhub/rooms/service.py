@@ -244,3 +244,8 @@ def report_rate() -> str:
 def action_rate() -> str:
     """Joins and hand raising, which everyone in the room hears about (presence, queue)."""
     return current_app.config.get("ROOM_ACTION_RATE", "30 per minute")
+
+
+def history_rate() -> str:
+    """Pages of earlier messages (`history`): enough to scroll back and catch up after a drop."""
+    return current_app.config.get("ROOM_HISTORY_RATE", "60 per minute")

@@ -19,7 +19,7 @@ from ..realtime import (
     event_handler,
     on_connect,
     on_disconnect,
-    socket_person_id,
+    socket_sign_in,
 )
 from ..types import utcnow
 from . import facilitation, moderation, posting, presence, present, removals, service
@@ -160,7 +160,7 @@ def _forget(sid: str) -> None:
 @event_handler(Send, loads_person=True)
 def send(p: Send) -> Reply:
     # The hot path (rooms/posting.py): her account is read with her standing in the room.
-    person_id = socket_person_id()
+    person_id, sign_in_hash = socket_sign_in()
     message = posting.post_message(
         p.room,
         person_id,
@@ -169,6 +169,7 @@ def send(p: Send) -> Reply:
         question_id=p.question,
         reply_to_id=p.reply_to,
         throttle=lambda: check_rate(f"room-send:{p.room}:{person_id}", service.message_rate()),
+        sign_in_hash=sign_in_hash,
     )
     reply = Reply(ack={"seq": message.seq, "id": message.id, "duplicate": message.duplicate})
     if not message.duplicate:
@@ -180,6 +181,8 @@ def send(p: Send) -> Reply:
 @event_handler(History)
 def history(p: History) -> Reply:
     person, room = member_in(p.room)
+    # A page of up to MAX_PAGE messages per call: reading the whole room in a loop is limited.
+    check_rate(f"room-history:{room.id}:{person.id}", service.history_rate())
     moderator = service.is_moderator(person, room)
     if p.before is not None:
         messages, more = service.messages_before(room, p.before, moderator, p.limit)

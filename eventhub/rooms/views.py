@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..errors import DomainError
 from ..extensions import db, socketio
+from ..ids import parse_id
 from ..markup import render_light
 from ..programme.models import WorkingGroup
 from ..programme.service import group_by_key
@@ -77,7 +78,7 @@ def _post(room: Room, here: str):
     """The no-JavaScript way to send: the same checks and broadcast as the `send` event."""
     person = current_user._get_current_object()
     form = request.form
-    question_id = _int_or_none(form.get("question"))
+    question_id = parse_id(form.get("question"))
     client_id = (form.get("client_id") or "")[:64] or None
     try:
         message = posting.post_message(
@@ -99,10 +100,3 @@ def _post(room: Room, here: str):
         socketio.emit("message", present.posted(message), to=f"room:{room.id}")
     flash(_("Your message is posted."), "success")
     return redirect(f"{here}#message-{message.id}")
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None

@@ -5,7 +5,7 @@ The activity log is a new table. A mute or a removal is no longer deleted when r
 over the ones in force. Downgrading forgets the reversed ones (the old schema cannot hold them).
 
 Revision ID: 6495d0aae6d0
-Revises: 8aea53f9c321
+Revises: 608365b7687d
 Create Date: 2026-11-27 17:44:50.564814
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6495d0aae6d0'
-down_revision = '8aea53f9c321'
+down_revision = '608365b7687d'
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from eventhub.programme.models import (
     SessionKind,
     WorkingGroup,
 )
+from tests.conftest import session_id_for
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def sign_in(client):
 
     def do(person, flask_client=None):
         with (flask_client or client).session_transaction() as s:
-            s["_user_id"] = str(person.id)
+            s["_user_id"] = session_id_for(person)
             s["_fresh"] = True
         return person
 

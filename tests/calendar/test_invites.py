@@ -464,3 +464,16 @@ def test_nothing_is_sent_by_the_request_itself(client, smtp, group_with_members,
     monkeypatch.setattr(mail.Mailer, "send", spy)
     client.post("/e/dst-event/manage/sessions/wg1-after/invites")
     assert threads == ["eventhub-immediate-job"] * 2
+
+
+def test_a_title_with_a_line_break_still_sends_invites(client, db, smtp, group_with_members):
+    # Stored before titles were checked (finding 9 of issue 11): the form answered 500.
+    event, _group = group_with_members
+    session = next(s for s in event.sessions if s.key == "wg1-after")
+    session.title = "Protection\nof mediators\r\n"
+    db.session.commit()
+    response = client.post("/e/dst-event/manage/sessions/wg1-after/invites")
+    assert response.status_code in (302, 303)
+    assert smtp.received
+    for _rcpt, message in smtp.received:
+        assert message["Subject"].endswith(": Protection of mediators")

@@ -11,6 +11,7 @@ import vobject
 from eventhub.errors import Invalid
 from eventhub.programme.filechecks import instant_in
 from eventhub.programme.models import Role, Session
+from tests.conftest import session_id_for
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -21,7 +22,7 @@ def organiser(client, make_event, make_person, add_member):
     person = make_person(timezone="America/New_York")
     add_member(person, event, Role.ORGANISER)
     with client.session_transaction() as s:
-        s["_user_id"] = str(person.id)
+        s["_user_id"] = session_id_for(person)
         s["_fresh"] = True
     return person
 
@@ -177,7 +178,7 @@ def test_participant_cannot_edit_the_programme(client, db, make_event, make_pers
     person = make_person()
     add_member(person, event, Role.PARTICIPANT)
     with client.session_transaction() as s:
-        s["_user_id"] = str(person.id)
+        s["_user_id"] = session_id_for(person)
     assert client.get("/e/test-event/manage/sessions").status_code == 403
     assert client.post("/e/test-event/manage/sessions/opening/cancel").status_code == 403
     assert client.post("/e/test-event/manage/sessions/new", data=_form(key="x")).status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import socket
 from datetime import date, timedelta
@@ -249,11 +251,21 @@ def test_tampered_invitation_link_gets_a_clear_page(client, event, organiser, db
     assert "This invitation link is not valid" in response.get_data(as_text=True)
 
 
-def test_invitation_signed_with_another_secret_is_refused(client, app, event, organiser):
-    link = _link(_invite(client, event))
-    app.config["SECRET_KEY"] = "another-secret"
+def test_the_invitation_link_is_opaque(client, event, organiser, db):
+    # It used to carry the address in readable base64 (finding 6 of issue 11).
+    link = _link(_invite(client, event, "nadia@example.org"))
+    token = link.removeprefix("/invitations/")
+    readable = token + base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("latin-1")
+    assert "nadia" not in readable.lower() and "example" not in readable.lower()
+    invitation = db.session.scalar(select(Invitation))
+    assert len(token) >= 40  # 256 random bits
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()  # only a hash kept
+    # Inviting again sends a new link; the old one stops working.
+    again = _link(_invite(client, event, "nadia@example.org"))
+    assert again != link
     client.post("/logout")
     assert client.get(link).status_code == 404
+    assert client.get(again).status_code == 200
 
 
 def test_used_invitation_cannot_be_used_again(client, event, organiser, db):
@@ -273,7 +285,8 @@ def test_withdrawn_invitation_stops_working(client, event, organiser, db):
     invitation = db.session.scalar(select(Invitation))
     response = client.post(f"/e/{event.slug}/invitations/{invitation.id}/withdraw")
     assert response.status_code == 302
-    assert db.session.scalar(select(Invitation)) is None
+    assert db.session.scalar(select(Invitation)).withdrawn_at is not None  # kept, not used
+    assert members.pending_invitations(event) == []
     client.post("/logout")
     response = client.get(link)
     assert response.status_code == 410
@@ -451,17 +464,34 @@ def test_pending_invitations_are_listed_until_accepted(client, event, organiser)
     assert "pending@example.org" in page  # now a member
 
 
-def test_accepting_while_signed_in_as_someone_else_says_so(
-    client, event, make_person, add_member, login, db
+def test_someone_else_signed_in_cannot_accept_an_invitation_meant_for_another_address(
+    client, event, make_event, make_person, add_member, login, db
 ):
+    # Finding 6 of issue 11: a participant of another event opened an organiser invitation
+    # addressed to someone else and became organiser.
     boss = make_person("boss@example.org")
     add_member(boss, event, "organiser")
-    _invitation, token = members.invite(event, "invited@example.org", Role.OBSERVER)
+    _invitation, token = members.invite(event, "invited@example.org", Role.ORGANISER)
     db.session.commit()
-    login(make_person("other@example.org"))
+    intruder = make_person("other@example.org")
+    add_member(intruder, make_event("other-event"), "participant")
+    login(intruder)
     page = client.get(f"/invitations/{token}").get_data(as_text=True)
     assert "This invitation was sent to invited@example.org" in page
     assert "You are signed in as other@example.org" in page
+    assert "Accept the invitation" not in page
+    response = client.post(f"/invitations/{token}")
+    assert response.status_code == 403
+    assert _roles(db, "other@example.org") == [("participant", None)]
+    assert db.session.scalar(select(Invitation)).accepted_at is None
+
+
+def test_the_invited_address_accepts_whatever_its_case(client, event, make_person, login, db):
+    _invitation, token = members.invite(event, "Invited@Example.org", Role.OBSERVER)
+    db.session.commit()
+    login(make_person("invited@example.org"))
+    assert client.post(f"/invitations/{token}").status_code == 302
+    assert _roles(db, "invited@example.org") == [("observer", None)]
 
 
 def test_sending_many_invitations_is_rate_limited(limited_app):

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...accounts import service as accounts
 from ...accounts.models import Person
-from ...errors import Invalid, NotFound
+from ...accounts.sessions import token_hash
+from ...errors import Invalid, NotAllowed, NotFound
 from ...extensions import db
 from ...permissions import forget_memberships
 from ...types import utcnow
@@ -22,8 +23,6 @@ from .. import activity, identity
 from ..models import Event, Invitation, Membership, Role, WorkingGroup
 
 log = logging.getLogger(__name__)
-
-INVITATION_SALT = "eventhub.invitation"
 
 ROLE_LABELS = {
     Role.ORGANISER: _l("Organiser"),
@@ -236,13 +235,14 @@ def people_of(event: Event) -> list[Membership]:
 # --- invitations --------------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+def _new_token(invitation: Invitation) -> str:
+    """A new random secret for the invitation's link (an earlier link stops working).
 
-
-def invitation_token(invitation: Invitation) -> str:
-    """The signed link's secret part: the invitation and the address it was sent to."""
-    return _serializer().dumps({"id": invitation.id, "email": invitation.email})
+    The link carries nothing but the secret: not the address, not the invitation's id.
+    """
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_hash(token)
+    return token
 
 
 def invitation_expires(invitation: Invitation) -> datetime:
@@ -275,6 +275,7 @@ def invite(
             Invitation.event_id == event.id,
             Invitation.email == address,
             Invitation.accepted_at.is_(None),
+            Invitation.withdrawn_at.is_(None),
             in_scope,
         )
     )
@@ -285,8 +286,9 @@ def invite(
     invitation.invited_by = invited_by
     invitation.created_at = utcnow()
     _record_invitation(invited_by, "invitation.send", invitation)
+    token = _new_token(invitation)
     db.session.flush()
-    return invitation, invitation_token(invitation)
+    return invitation, token
 
 
 def _record_invitation(by: Person | None, action: str, invitation: Invitation) -> None:
@@ -299,22 +301,19 @@ def _record_invitation(by: Person | None, action: str, invitation: Invitation) -
 
 def load_invitation(token: str) -> Invitation:
     """The pending invitation behind a link; a clear refusal when it cannot be used."""
-    max_age = current_app.config["INVITATION_MAX_AGE"]
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise InvitationUnusable(
-            _("This invitation has expired. Please ask the organisers to invite you again.")
-        ) from None
-    except BadSignature:
+    invitation = None
+    if isinstance(token, str) and 20 <= len(token) <= 100:
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.token_hash == token_hash(token))
+        )
+    if invitation is None:
         raise NotFound(
             _(
                 "This invitation link is not valid. Check that you copied all of it, "
                 "or ask the organisers for a new one."
             )
-        ) from None
-    invitation = db.session.get(Invitation, data.get("id")) if isinstance(data, dict) else None
-    if invitation is None or invitation.email != data.get("email"):
+        )
+    if invitation.withdrawn_at is not None:
         raise InvitationUnusable(
             _("This invitation was withdrawn. Please ask the organisers if you need one.")
         )
@@ -330,10 +329,23 @@ def load_invitation(token: str) -> Invitation:
     return invitation
 
 
+def is_invited(invitation: Invitation, person: Person) -> bool:
+    """Whether `person` signs in with the address the invitation was sent to."""
+    return accounts.normalize_email(person.email) == accounts.normalize_email(invitation.email)
+
+
 def accept_invitation(invitation: Invitation, person: Person) -> Membership:
-    """Give `person` the invited role and mark the invitation used."""
+    """Give `person` the invited role and mark the invitation used; only the invited address
+    may: a forwarded or leaked link gives nobody else a role."""
     if invitation.accepted_at is not None:
         raise InvitationUnusable(_("This invitation has already been used."))
+    if not is_invited(invitation, person):
+        raise NotAllowed(
+            _(
+                "This invitation was sent to another e-mail address. Sign out, then sign in "
+                "with that address (or create its account) to accept it."
+            )
+        )
     membership, _changed = _grant(
         person, invitation.event, invitation.role, invitation.working_group
     )
@@ -358,7 +370,11 @@ def pending_invitations(event: Event) -> list[Invitation]:
     return list(
         db.session.scalars(
             select(Invitation)
-            .where(Invitation.event_id == event.id, Invitation.accepted_at.is_(None))
+            .where(
+                Invitation.event_id == event.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.withdrawn_at.is_(None),
+            )
             .order_by(Invitation.created_at.desc())
         )
     )
@@ -366,15 +382,20 @@ def pending_invitations(event: Event) -> list[Invitation]:
 
 def find_invitation(event: Event, invitation_id: int) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.event_id != event.id or invitation.accepted_at:
+    if (
+        invitation is None
+        or invitation.event_id != event.id
+        or invitation.accepted_at
+        or invitation.withdrawn_at
+    ):
         raise NotFound(_("That invitation is no longer pending."))
     return invitation
 
 
 def withdraw_invitation(invitation: Invitation, *, by: Person | None = None) -> None:
-    """Delete a pending invitation: its link stops working (the log keeps that it was sent)."""
+    """Withdraw a pending invitation: its link stops working (and says so); the log keeps it."""
     _record_invitation(by, "invitation.withdraw", invitation)
-    db.session.delete(invitation)
+    invitation.withdrawn_at = utcnow()
     db.session.flush()
 
 

@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from ...accounts import service as accounts
+from ...accounts import sessions
 from ...accounts.forms import ConfirmForm, InviteForm, NewAccountForm, RoleForm
 from ...errors import DomainError
 from ...extensions import db, limiter
@@ -123,6 +124,7 @@ def change_role(event: Event, slug: str, membership_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
+        _reconnect(membership.person_id)
         flash(
             _(
                 "%(name)s is now %(role)s (%(where)s).",
@@ -142,12 +144,14 @@ def remove(event: Event, slug: str, membership_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = membership.person.public_name
+        person_id = membership.person_id
         try:
             members.remove_membership(membership, by=current_user._get_current_object())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
+            _reconnect(person_id)
             flash(_("%(name)s's role was removed.", name=name), "success")
         return _back_to_people(event)
     return render_template(
@@ -172,6 +176,13 @@ def withdraw(event: Event, slug: str, invitation_id: int):
     return _back_to_people(event)
 
 
+def _reconnect(person_id: int) -> None:
+    """Her role changed: commit, then close her live sockets, so that they connect again and
+    join rooms (and moderators' channels) only as her new role allows."""
+    db.session.commit()
+    sessions.disconnect_sockets(person_id)
+
+
 def _back_to_people(event: Event):
     # An organiser who just gave up her own role may no longer see the page.
     if may(current_user, "event.manage", event):
@@ -193,7 +204,10 @@ def accept(token: str):
         if form.validate_on_submit():
             members.accept_invitation(invitation, current_user._get_current_object())
             return _welcome(invitation)
-        return render_template("members/accept.html", mode="signed-in", form=form, **common)
+        invited = members.is_invited(invitation, current_user._get_current_object())
+        return render_template(
+            "members/accept.html", mode="signed-in", form=form, invited=invited, **common
+        )
     if accounts.find_person(invitation.email) is not None:
         login_link = url_for("accounts.login", next=request.path)
         return render_template(
@@ -214,7 +228,7 @@ def accept(token: str):
             flash(error.message, "error")
             status = 400
         else:
-            login_user(person)
+            sessions.sign_in(person)
             refresh_locale()
             return _welcome(invitation)
     elif form.errors:
