@@ -171,7 +171,7 @@ EVENTS: dict[str, tuple[frozenset, dict]] = {
     "qa_merge": (ORGANISERS, {"question": "{qa_question}", "into": "{qa_other}"}),
     "qa_settings": (ORGANISERS, {"session": "{plenary}", "premoderated": True}),
 }
-NOT_WALKED = {"connect", "disconnect"}  # every socket goes through them (tests/rooms)
+NOT_WALKED = {"connect", "disconnect", "*"}  # every socket goes through them; "*": unknown events
 
 
 @pytest.fixture(autouse=True)
