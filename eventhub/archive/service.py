@@ -50,7 +50,6 @@ TABLES = (
     "qa_vote",
     "membership",
     "invitation",
-    "invite_delivery",
     "bilateral",
     "bilateral_slot",
     "bilateral_booking",
@@ -76,9 +75,9 @@ TABLES = (
     "circulation_response",
     "activity_entry",
 )
-# Tables that refer to an event's rows but hold nothing of the event itself: built report files
-# are a cache of published versions (the versions are archived; their files build again).
-NOT_ARCHIVED: frozenset[str] = frozenset({"report_file"})
+# Tables that refer to an event's rows but are not archived: rendered report files (rebuilt
+# from the published data) and the mail system's delivery records.
+NOT_ARCHIVED: frozenset[str] = frozenset({"report_file", "invite_delivery"})
 # Person columns an archive carries (never the password hash or the calendar token).
 PERSON_FIELDS = ("email", "name", "display_name", "language", "timezone", "active", "created_at")
 # A reference column to the same table is written after every row of it is in.
