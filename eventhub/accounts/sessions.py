@@ -208,9 +208,10 @@ _SYSTEMS = (
 
 
 def device_label(user_agent: str) -> str:
-    """ "Firefox · Windows" from a User-Agent header; the header itself when it is unusual."""
+    """ "Firefox · Windows" from a User-Agent header; "" when it names neither (the page then
+    says "Unknown browser": a raw header is long, says little, and is whatever a client wrote)."""
     browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
     if browser and system:
         return f"{browser} · {system}"
-    return browser or system or user_agent[:80]
+    return browser or system or ""
