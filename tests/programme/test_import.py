@@ -114,8 +114,13 @@ def test_import_refuses_control_characters_in_titles(db):
     text = edit(PROGRAMME, 'title = "Working group 1"', 'title = "Working group 1\\nand more"')
     text = edit(text, 'title = "Opening"', 'title = "Open\\u0000ing"')
     problems = refused(text)
-    assert has(problems, "working_groups[0].title: holds a line break or another control character")
-    assert has(problems, "sessions[0].title: holds a line break or another control character")
+    assert has(
+        problems,
+        "working_groups[0].title: line breaks and other control characters are not allowed",
+    )
+    assert has(
+        problems, "sessions[0].title: line breaks and other control characters are not allowed"
+    )
 
 
 def test_import_refuses_session_ending_before_it_starts(db):
