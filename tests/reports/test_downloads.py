@@ -10,6 +10,7 @@ import pytest
 from flask import has_request_context
 
 from eventhub.reports import formats, service, store
+from eventhub.reports.common import LANGUAGES
 from eventhub.reports.models import ReportFile
 
 from .helpers import download
@@ -52,13 +53,14 @@ def test_publishing_builds_every_file_once_and_downloads_build_nothing(
     login(_people(people)["organiser"])
     response = client.post("/e/report-event/report/publish", data={"confirm": "1"})
     assert response.status_code in (302, 303)
-    # Four formats in four languages, each once, by the jobs (never inside the request).
+    # Every format in every report language, each once, by the jobs (never inside the request).
     assert sorted((f, lang) for f, lang, _draft, _req in builds) == sorted(
-        (f, lang) for f in ("html", "md", "docx", "pdf") for lang in ("en", "fr", "ar", "es")
+        (f, lang) for f in ("html", "md", "docx", "pdf") for lang in LANGUAGES
     )
     assert not any(draft or in_request for _f, _l, draft, in_request in builds)
     stored_files = db.session.scalars(db.select(ReportFile)).all()
-    assert len(stored_files) == 16 and all(store.exists(f.digest) for f in stored_files)
+    assert len(stored_files) == 4 * len(LANGUAGES)
+    assert all(store.exists(f.digest) for f in stored_files)
 
     builds.clear()
     login(_people(people)["participant"])
