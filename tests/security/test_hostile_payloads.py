@@ -120,6 +120,10 @@ def world(app, db, make_event, make_person, add_member, login):
         "qa_moderate": {"question": Qn, "action": "approve"},
         "qa_merge": {"question": Qn, "into": Qn}, "qa_report": {"question": Qn, "included": True},
         "qa_settings": {"session": S, "premoderated": True},
+        "poll_open": {"room": R, "question": "Which?", "kind": "single", "options": ["A", "B"]},
+        "poll_answer": {"room": R, "poll": 1, "choices": [0]},
+        "poll_close": {"room": R, "poll": 1},
+        "not_heard": {"room": R}, "queue_order": {"room": R, "first_time_first": True},
     }  # fmt: skip
     yield {"event": event, "room": room, "ids": ids, "boss": boss, "valid": valid}
     presence.clear()
@@ -233,7 +237,7 @@ SOCKET_EVENTS = [
     "board_state", "board_merge", "board_endorse", "board_comment", "board_source",
     "board_reorder", "board_freeze", "clear_queue", "no_such_event", "qa_join", "qa_leave",
     "qa_ask", "qa_edit", "qa_withdraw", "qa_vote", "qa_moderate", "qa_merge", "qa_report",
-    "qa_settings",
+    "qa_settings", "poll_open", "poll_answer", "poll_close", "not_heard", "queue_order",
 ]  # fmt: skip
 
 
