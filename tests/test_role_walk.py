@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect, select, text
 
-from eventhub import realtime
 from eventhub.board import participation
 from eventhub.board import service as board
 from eventhub.extensions import socketio
@@ -20,11 +19,11 @@ from eventhub.programme import members
 from eventhub.programme.models import Membership, Role
 from eventhub.qa import service as qa
 from eventhub.reports.service import publish
-from eventhub.rooms import presence
 from eventhub.rooms.models import Message, MessageReport, Room
 from eventhub.rooms.service import room_for_group
 from eventhub.web import access_rule
 from tests.conftest import fresh_g
+from tests.rooms.conftest import _fresh_process_state  # noqa: F401  (the fixture)
 
 ORG, FAC, RAP, PAR, OBS = "organiser", "facilitator", "rapporteur", "participant", "observer"
 ROLES = (ORG, FAC, RAP, PAR, OBS)  # facilitator, rapporteur and participant: in wg1
@@ -183,15 +182,6 @@ EVENTS: dict[str, tuple[frozenset, dict]] = {
     "qa_settings": (ORGANISERS, {"session": "{plenary}", "premoderated": True}),
 }
 NOT_WALKED = {"connect", "disconnect", "*"}  # every socket goes through them; "*": unknown events
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_state():
-    realtime._limiter = None
-    presence.clear()
-    yield
-    realtime._limiter = None
-    presence.clear()
 
 
 @pytest.fixture

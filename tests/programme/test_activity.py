@@ -6,24 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from eventhub import realtime
 from eventhub.programme import activity
 from eventhub.programme.activity import ActivityEntry, AppendOnly
 from eventhub.programme.activity_text import SENTENCES
 from eventhub.programme.models import Role
-from eventhub.rooms import presence
 from eventhub.rooms.models import Message, RoomMute, RoomRemoval
 from eventhub.rooms.service import room_for_group
-from tests.rooms.conftest import emit, received
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_state():
-    realtime._limiter = None
-    presence.clear()
-    yield
-    realtime._limiter = None
-    presence.clear()
+from tests.rooms.conftest import _fresh_process_state, emit, received  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
