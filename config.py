@@ -115,6 +115,10 @@ class Config:
     # Each consumer (`flask worker`): how many jobs at once, in processes or threads.
     JOBS_WORKERS = _env_int("JOBS_WORKERS", 1)
     JOBS_WORKER_TYPE = _env("JOBS_WORKER_TYPE", "process")
+    # How much a consumer defers to the web process for the CPU (added to its nice value; 0 to
+    # 19). A report build is batch work: on a machine that also serves rooms, the live loop
+    # must win every contest for a core (docs/performance.md, liveness).
+    JOBS_NICE = _env_int("JOBS_NICE", 10)
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
     # Built report files, stored by content (a directory every web process and consumer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 from flask import current_app
@@ -39,6 +40,9 @@ def worker_command(workers: int | None, worker_type: str | None, periodic: bool)
     config = current_app.config
     if huey.immediate:
         raise click.ClickException("EVENTHUB_JOBS_IMMEDIATE is set: jobs run in the web process")
+    if config["JOBS_NICE"]:
+        # Lowered before the workers fork, so every one of them inherits it.
+        os.nice(max(0, min(19, config["JOBS_NICE"])))
     # Forked workers must not share the parent's database or queue connections.
     db.engine.dispose()
     close_storage(huey.storage)

@@ -65,6 +65,12 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
         assert done.result == {"purged": 1}
         ids = set(db.session.scalars(select(Job.id)))
         assert old not in ids and recent in ids
+        # The consumer and its process workers defer to the web process for the CPU.
+        deferring = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        workers = _children(worker.pid)
+        assert len(workers) >= 2
+        for pid in [worker.pid, *workers]:
+            assert os.getpriority(os.PRIO_PROCESS, pid) == deferring
     finally:
         worker.send_signal(signal.SIGINT)  # Ctrl-C: finish the jobs in hand, then exit
         assert worker.wait(30) == 0
