@@ -96,6 +96,9 @@ class _Writer:
         self.style_ids = {name: style.style_id for name, style in self.styles.items()}
         self._sect_pr = self.doc.element.body.sectPr
         self._bookmark_id = 0
+        self._in_isolate = (
+            False  # inside an item's FSI ... PDI: its runs need no isolate of their own
+        )
         self._setup()
 
     # --- document set-up ---
@@ -174,8 +177,13 @@ class _Writer:
         return paragraph
 
     def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False, parent=None):
-        if self.rtl and text.strip() and self.w.text_dir(text) == "ltr" and "\u2068" not in text:
-            text = f"\u2068{text}\u2069"  # English inside Arabic keeps its own order
+        isolate = not self._in_isolate and self.w.text_dir(text) == "ltr" and "\u2068" not in text
+        if self.rtl and text.strip() and isolate:
+            # English inside Arabic keeps its own order; the spaces around it stay outside, so
+            # that they separate it from its neighbours on the Arabic side.
+            core = text.strip()
+            start = text.index(core)
+            text = f"{text[:start]}\u2068{core}\u2069{text[start + len(core) :]}"
         r = OxmlElement("w:r")
         if bold or italic or self.w.rtl:
             rpr = OxmlElement("w:rPr")
@@ -464,7 +472,14 @@ class _Writer:
         isolate = self.w.rtl and self.w.text_dir(item.text) != "rtl"
         if isolate:
             self.run(paragraph, "\u2068")
-        self.inline(paragraph, _MARKDOWN.parseInline(item.text)[0].children or [])
+        # One isolate around the whole text: an isolate per Markdown run would also keep each
+        # run's order, but LibreOffice draws every FSI/PDI as a glyph, and stacked ones over
+        # a letter lose it when the PDF is read back.
+        self._in_isolate = isolate
+        try:
+            self.inline(paragraph, _MARKDOWN.parseInline(item.text)[0].children or [])
+        finally:
+            self._in_isolate = False
         if isolate:
             self.run(paragraph, "\u2069")
         notes = [self.w.audience_of(item)] if item.audience else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from .data import (
@@ -153,3 +154,24 @@ def synthetic_report(
             networks=tuple(NetworkFigures(n, 3) for n in networks),
         ),
     )
+
+
+# English inside Arabic, for the checks of text order in the Arabic PDF and Word file: an Arabic
+# sentence holding an English organisation's name and numbers, and an English sentence whose
+# full stop and brackets must stay at its own end. No lam-alef ligature and no diacritics, so
+# that text read back from a PDF can be compared letter for letter (see tests/reports/helpers.py).
+MIXED_ARABIC = "نوصي بأن تمول منظمة UN Women عدد 12 شبكة إقليمية للوسيطات حتى عام 2030."
+MIXED_ENGLISH = "Fund the Mediators Network (MedNet) for 5 years."
+
+
+def mixed_direction_report() -> ReportData:
+    """One working group whose first two recommendations are MIXED_ARABIC and MIXED_ENGLISH."""
+    report = synthetic_report(1, 3)
+    group = report.groups[0]
+    first, second, *rest = group.recommendations
+    recommendations = (
+        replace(first, text=MIXED_ARABIC, audience="Member States"),
+        replace(second, text=MIXED_ENGLISH, audience="Donors"),
+        *rest,
+    )
+    return replace(report, groups=(replace(group, recommendations=recommendations),))
