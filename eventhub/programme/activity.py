@@ -79,6 +79,14 @@ KINDS: dict[str, tuple[str, ...]] = {
         "report.publish",
         "report.public",
         "report.private",
+        # The silence procedure (reports/silence.py).
+        "report.circulate",
+        "report.revise",
+        "report.object",
+        "report.approve",
+        "report.withdraw",
+        "report.return",
+        "report.adopt",
     ),
 }
 ACTIONS = frozenset(action for actions in KINDS.values() for action in actions)

@@ -88,6 +88,47 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "report.private": lambda v: _(
         "%(actor)s made version %(version)s of the report visible to members only.", **v
     ),
+    # The silence procedure.
+    "report.circulate": lambda v: (
+        _(
+            "%(actor)s circulated the draft report to the lead networks for adoption by silence "
+            "(round %(round)s), until %(deadline)s.",
+            **v,
+        )
+        if v["audience"] == "leads"
+        else _(
+            "%(actor)s circulated the draft report to every participant for adoption by silence "
+            "(round %(round)s), until %(deadline)s.",
+            **v,
+        )
+    ),
+    "report.revise": lambda v: _(
+        "%(actor)s circulated a revised text (round %(round)s); changed since round "
+        "%(previous_round)s: %(revised)s.",
+        **v,
+    ),
+    "report.object": lambda v: (
+        _("%(actor)s broke silence on %(item)s (round %(round)s).", **v)
+        if v["on_item"]
+        else _("%(actor)s broke silence on the whole text (round %(round)s).", **v)
+    ),
+    "report.approve": lambda v: _(
+        "%(actor)s approved the circulated text for %(network)s (round %(round)s).", **v
+    ),
+    "report.withdraw": lambda v: _(
+        "%(actor)s withdrew the circulated text (round %(round)s); nothing was adopted.", **v
+    ),
+    "report.return": lambda v: ngettext(
+        "%(actor)s returned the text of round %(round)s to the rapporteurs at its deadline: "
+        "silence was broken by %(num)d objection.",
+        "%(actor)s returned the text of round %(round)s to the rapporteurs at its deadline: "
+        "silence was broken by %(num)d objections.",
+        v["objections"],
+        **v,
+    ),
+    "report.adopt": lambda v: _(
+        "%(actor)s adopted the text of round %(round)s at its deadline: silence held.", **v
+    ),
 }
 
 # Session fields as the organiser's form names them (for "edited the session: title, place").
@@ -104,6 +145,27 @@ FIELD_LABELS = {
     "recordings": _l("Recordings"),
     "cancelled": _l("Cancelled"),
 }
+
+# The written parts of the report a revision may change (items are named by their reference).
+PART_LABELS = {
+    "executive_summary": _l("the executive summary"),
+    "opening_messages": _l("the key messages of the opening"),
+    "closing_messages": _l("the key messages of the closing"),
+    "glossary": _l("the glossary"),
+    "acknowledgements": _l("the acknowledgements"),
+}
+
+
+def _revised_part(part: str, groups: dict[str, str]) -> str | Markup:
+    """An item's reference (WG1-R2), a written part, or a group's narrative (`wg1:narrative`)."""
+    if part in PART_LABELS:
+        return str(PART_LABELS[part])
+    key, _sep, what = part.partition(":")
+    if what == "narrative":
+        # Our translation around an isolated, escaped title.
+        return Markup(_("the narrative of %(group)s", group=_isolated(groups.get(key, key))))
+    return _isolated(part)
+
 
 KIND_LABELS = {
     "moderation": _l("Moderation"),
@@ -133,6 +195,7 @@ class Describer:
         self.zone = zone
         self.groups = {g.key: g.title for g in event.working_groups}
         self.sessions = {s.key: s.title for s in event.sessions}
+        self.networks = {n.key: n.acronym or n.name for n in event.networks}
 
     def place(self, details: dict) -> str:
         if "group" in details:
@@ -165,6 +228,21 @@ class Describer:
             "version": d.get("version", "—"),
             "item": _isolated(d.get("item", "—")),
             "starts": self._when(d.get("starts")),
+            # The silence procedure's: its round, deadline, objections and what changed.
+            "round": d.get("round", "—"),
+            "on_item": 1 if d.get("item") else 0,
+            "previous_round": d.get("previous_round", "—"),
+            "audience": d.get("audience", ""),
+            "deadline": self._when(d.get("deadline")),
+            "network": _isolated(self.networks.get(d.get("network"), d.get("network", "—"))),
+            "objections": int(d.get("objections", 0)),
+            # Each part escaped (or isolated) before the list is made: the list is safe.
+            "revised": Markup(
+                format_list(
+                    [escape(_revised_part(p, self.groups)) for p in d.get("revised", [])] or ["—"],
+                    locale=get_locale(),
+                )
+            ),
             "fields": format_list(
                 [str(FIELD_LABELS.get(f, f)) for f in d.get("fields", [])] or ["—"],
                 locale=get_locale(),

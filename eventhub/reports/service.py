@@ -114,9 +114,11 @@ def freeze(
     person: Person | None,
     published_at=None,
     adoption: str = "",
+    by_system: bool = False,
 ) -> PublishedReport:
     """Store `data` as the next published version (flushed); refused when it is the same text
-    as the latest version."""
+    as the latest version. The activity log says `person` published it, or EventHub itself
+    (`by_system`: at a silence procedure's deadline, `person` being who circulated it)."""
     digest = content_hash(data)
     previous = latest(event)
     if previous is not None and previous.content_hash == digest:
@@ -145,7 +147,7 @@ def freeze(
     try:
         with db.session.begin_nested():
             db.session.add(report)
-            activity.record(event, person, "report.publish", version=number)
+            activity.record(event, None if by_system else person, "report.publish", version=number)
     except IntegrityError:
         raise Conflict(
             _(

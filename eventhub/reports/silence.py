@@ -6,6 +6,11 @@ one returns it to the rapporteurs with the objections listed.
 The deadline is a strict boundary: an objection at the deadline itself is too late, and the
 version is decided by what arrived before it. Closing is idempotent, so a scheduler (a job, the
 CLI `flask report close-due`) may run it any number of times.
+
+Every step is on the event's activity log (`report.circulate`, `report.revise` when a returned
+text goes round again, `report.object`, `report.approve`, `report.withdraw`, and at the deadline
+`report.return` or `report.adopt` followed by `report.publish`, the last three by EventHub).
+An objection cannot be taken back once made: the reason stays on the record.
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from ..extensions import db
 from ..mail import send_mail
 from ..permissions import TAKING_PART, may, memberships
 from ..plain import to_plain
+from ..programme import activity
 from ..programme.models import Event, Membership, Role
 from ..types import utcnow
 from .collect import collect
-from .data import Adoption, canonical_json, content_hash
+from .data import Adoption, ReportData, canonical_json, content_hash
 from .models import (
     Circulation,
     CirculationAudience,
@@ -115,7 +121,58 @@ def circulate(
     )
     db.session.add(circulation)
     db.session.flush()
+    previous = db.session.scalar(
+        select(Circulation).where(
+            Circulation.event_id == event.id, Circulation.round == circulation.round - 1
+        )
+    )
+    if previous is not None and previous.state == CirculationState.RETURNED:
+        activity.record(
+            event,
+            person,
+            "report.revise",
+            round=circulation.round,
+            previous_round=previous.round,
+            revised=changed_references(previous.report, data),
+        )
+    activity.record(
+        event,
+        person,
+        "report.circulate",
+        round=circulation.round,
+        audience=audience.value,
+        deadline=deadline.isoformat(),
+    )
     return circulation
+
+
+def changed_references(old: ReportData, new: ReportData) -> list[str]:
+    """The items (by reference) added, removed or changed between two texts, in report order,
+    then the written parts that changed (`executive_summary`, `wg1:narrative`...)."""
+
+    def items(report: ReportData) -> dict[str, tuple]:
+        return {
+            item.reference: (item.text, item.audience, item.question_number, item.translations)
+            for group in report.groups
+            for item in (*group.insights, *group.recommendations, *group.follow_ups)
+        }
+
+    def parts(report: ReportData) -> dict[str, str]:
+        written = {
+            "executive_summary": report.executive_summary,
+            "opening_messages": report.opening_messages,
+            "closing_messages": report.closing_messages,
+            "glossary": report.glossary,
+            "acknowledgements": report.acknowledgements,
+        }
+        written.update({f"{g.key}:narrative": g.narrative for g in report.groups})
+        return written
+
+    before, after = items(old), items(new)
+    references = [*after, *(r for r in before if r not in after)]
+    changed = [r for r in references if before.get(r) != after.get(r)]
+    old_parts, new_parts = parts(old), parts(new)
+    return changed + [k for k in new_parts if old_parts.get(k, "") != new_parts[k]]
 
 
 def circulated_to(person: Person | None, circulation: Circulation) -> bool:
@@ -179,6 +236,14 @@ def break_silence(
     )
     db.session.add(response)
     db.session.flush()
+    activity.record(
+        circulation.event,
+        person,
+        "report.object",
+        reason=reason,
+        round=circulation.round,
+        **({"item": reference} if reference else {}),
+    )
     return response
 
 
@@ -204,6 +269,13 @@ def approve(
     )
     db.session.add(response)
     db.session.flush()
+    activity.record(
+        circulation.event,
+        person,
+        "report.approve",
+        round=circulation.round,
+        network=response.network.key,
+    )
     return response
 
 
@@ -215,6 +287,7 @@ def withdraw(person: Person, circulation: Circulation, *, now: datetime | None =
     circulation.state = CirculationState.WITHDRAWN
     circulation.closed_at = now or utcnow()
     db.session.flush()
+    activity.record(circulation.event, person, "report.withdraw", round=circulation.round)
 
 
 def close(circulation: Circulation, *, now: datetime | None = None) -> CirculationState:
@@ -226,6 +299,13 @@ def close(circulation: Circulation, *, now: datetime | None = None) -> Circulati
     if circulation.objections:
         circulation.state = CirculationState.RETURNED
         db.session.flush()
+        activity.record(
+            circulation.event,
+            None,
+            "report.return",
+            round=circulation.round,
+            objections=len(circulation.objections),
+        )
         return circulation.state
     adoption = Adoption(
         method="silence",
@@ -235,12 +315,21 @@ def close(circulation: Circulation, *, now: datetime | None = None) -> Circulati
         rounds=circulation.round,
         approvals=len(circulation.approvals),
     )
+    # Adopted before published, so the log reads in that order; both by EventHub, at the deadline.
+    activity.record(
+        circulation.event,
+        None,
+        "report.adopt",
+        round=circulation.round,
+        approvals=len(circulation.approvals),
+    )
     circulation.published_report = freeze(
         circulation.event,
         circulation.report,
         person=circulation.circulated_by,
         published_at=now,
         adoption=json.dumps(to_plain(adoption), sort_keys=True),
+        by_system=True,
     )
     circulation.state = CirculationState.ADOPTED
     db.session.flush()
@@ -251,9 +340,11 @@ def close_due(now: datetime | None = None) -> list[Circulation]:
     """Close every open circulation whose deadline has come; the ones closed."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(Circulation).where(
-            Circulation.state == CirculationState.OPEN, Circulation.deadline <= now
-        )
+        select(Circulation)
+        .where(Circulation.state == CirculationState.OPEN, Circulation.deadline <= now)
+        # Two consumers running the periodic job at once must not both close one (PostgreSQL;
+        # SQLite has one writer anyway).
+        .with_for_update(skip_locked=True)
     ).all()
     for circulation in due:
         close(circulation, now=now)
@@ -284,12 +375,14 @@ def remind_due(now: datetime | None = None, *, before: timedelta = REMIND_BEFORE
     circulations were reminded of. Each reminder gives the deadline in her own zone."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(Circulation).where(
+        select(Circulation)
+        .where(
             Circulation.state == CirculationState.OPEN,
             Circulation.reminded_at.is_(None),
             Circulation.deadline > now,
             Circulation.deadline <= now + before,
         )
+        .with_for_update(skip_locked=True)  # one reminder, whichever consumer runs it first
     ).all()
     for circulation in due:
         for person in recipients(circulation):

@@ -14,7 +14,8 @@ from eventhub.board.models import BoardItem
 from eventhub.errors import Conflict, NotAllowed
 from eventhub.extensions import db as _db
 from eventhub.i18n import fmt_datetime
-from eventhub.reports import service, silence
+from eventhub.programme.activity import ActivityEntry
+from eventhub.reports import service, silence, writing
 from eventhub.reports.build_markdown import build_markdown
 from eventhub.reports.models import CirculationState
 from eventhub.types import utcnow
@@ -124,3 +125,103 @@ def test_only_those_it_was_circulated_to_may_break_silence(
         silence.approve(outsider, circulation)
     with pytest.raises(Conflict):
         silence.circulate(organiser, event, audience="leads", deadline=utcnow() + timedelta(days=2))
+
+
+def _log(event) -> list[tuple]:
+    _db.session.expire_all()
+    return [
+        (e.action, e.actor_id, e.reason, e.details)
+        for e in _db.session.scalars(
+            select(ActivityEntry)
+            .where(ActivityEntry.event_id == event.id)
+            .order_by(ActivityEntry.id)
+        )
+        if e.action.startswith("report.")
+    ]
+
+
+def test_every_step_of_the_silence_procedure_is_on_the_activity_log(
+    pretoria,  # noqa: F811
+    client,
+    login,
+):
+    event, organiser, rapporteur, participant = pretoria
+    now = utcnow().replace(microsecond=0)
+    deadline = now + timedelta(days=2)
+
+    # Round 1: circulated, broken on an item and on the whole text, returned at the deadline.
+    first = silence.circulate(organiser, event, audience="leads", deadline=deadline, now=now)
+    silence.break_silence(participant, first, reason="Name the funders.", reference="WG1-R1")
+    silence.break_silence(organiser, first, reason="The summary is too long.")
+    assert silence.close(first, now=deadline) == CirculationState.RETURNED
+    # Revised, then circulated again, withdrawn; circulated a third time, approved, adopted.
+    item = _db.session.scalar(select(BoardItem).where(BoardItem.number == 1))
+    board.edit_item(
+        rapporteur, item, version=item.version, text="Fund the rosters.", audience="Donors"
+    )
+    writing.write_part(organiser, event, "executive-summary", "Two rounds were needed.")
+    second = silence.circulate(
+        organiser, event, audience="participants", deadline=deadline + timedelta(days=1)
+    )
+    silence.withdraw(organiser, second)
+    third = silence.circulate(organiser, event, audience="leads", deadline=deadline)
+    silence.approve(participant, third, now=deadline - timedelta(minutes=1))
+    assert silence.close(third, now=deadline) == CirculationState.ADOPTED
+    _db.session.commit()
+
+    femwise = event.networks[0].key
+    assert _log(event) == [
+        (
+            "report.circulate",
+            organiser.id,
+            "",
+            {"round": 1, "audience": "leads", "deadline": deadline.isoformat()},
+        ),
+        ("report.object", participant.id, "Name the funders.", {"round": 1, "item": "WG1-R1"}),
+        ("report.object", organiser.id, "The summary is too long.", {"round": 1}),
+        ("report.return", None, "", {"round": 1, "objections": 2}),
+        (
+            "report.revise",
+            organiser.id,
+            "",
+            {"round": 2, "previous_round": 1, "revised": ["WG1-R1", "executive_summary"]},
+        ),
+        (
+            "report.circulate",
+            organiser.id,
+            "",
+            {
+                "round": 2,
+                "audience": "participants",
+                "deadline": (deadline + timedelta(days=1)).isoformat(),
+            },
+        ),
+        ("report.withdraw", organiser.id, "", {"round": 2}),
+        (
+            "report.circulate",
+            organiser.id,
+            "",
+            {"round": 3, "audience": "leads", "deadline": deadline.isoformat()},
+        ),
+        ("report.approve", participant.id, "", {"round": 3, "network": femwise}),
+        ("report.adopt", None, "", {"round": 3, "approvals": 1}),
+        ("report.publish", None, "", {"version": 1}),
+    ]
+
+    # The organisers read it, EventHub named where no person acted.
+    login(organiser)
+    page = html_text(client.get("/e/pretoria-2022/activity").get_data(as_text=True))
+    for sentence in (
+        "broke silence on WG1-R1 (round 1).",
+        "broke silence on the whole text (round 1).",
+        "EventHub returned the text of round 1 to the rapporteurs at its deadline: silence was "
+        "broken by 2 objections.",
+        "circulated a revised text (round 2); changed since round 1: WG1-R1 and the executive "
+        "summary.",
+        "circulated the draft report to every participant for adoption by silence (round 2)",
+        "withdrew the circulated text (round 2); nothing was adopted.",
+        "approved the circulated text for FemWise-Africa (round 3).",
+        "EventHub adopted the text of round 3 at its deadline: silence held.",
+        "EventHub published version 1 of the report.",
+    ):
+        assert sentence in page, sentence
