@@ -1,17 +1,24 @@
-"""Report jobs: build one file of the draft or of a published version, and store it."""
+"""Report jobs: build one file of the draft or of a published version, and store it; and the
+silence procedure's deadlines and reminders, run on a schedule by the consumers started with
+`--periodic` (the CLI's `flask report close-due` and `flask report remind` do the same once)."""
 
 from __future__ import annotations
 
+import logging
+
+from huey import crontab
 from sqlalchemy import select
 
 from ..extensions import db
-from ..jobs import GiveUp, task
+from ..jobs import GiveUp, periodic, task
 from ..programme.models import Event
-from . import formats, store
+from . import formats, silence, store
 from .builds import Wanted, builder_fingerprint, stored
 from .collect import collect
 from .data import Edition, content_hash
 from .models import PublishedReport, ReportFile
+
+log = logging.getLogger(__name__)
 
 
 # One more try for a passing failure (the database restarting); a broken build fails twice.
@@ -52,3 +59,27 @@ def build_file(event_id: int, version: int | None, fmt: str, language: str) -> d
         db.session.add(found)
         db.session.flush()
     return {"file": found.id}
+
+
+# Every minute: a text is adopted (or returned) within a minute of its deadline. Closing is
+# idempotent and the rows are locked while closed, so consumers running it at once agree.
+@periodic(crontab(minute="*"))
+def close_due_circulations() -> None:
+    """Adopt and publish, or return to the rapporteurs, every circulated text whose deadline
+    has come."""
+    for circulation in silence.close_due():
+        log.info(
+            "silence procedure of %s, round %d: %s",
+            circulation.event.slug,
+            circulation.round,
+            circulation.state.value,
+        )
+
+
+# Every ten minutes: a reminder goes once, in the day before the deadline.
+@periodic(crontab(minute="*/10"))
+def remind_circulations() -> None:
+    """Remind the people a text was circulated to when its deadline is less than a day away."""
+    count = silence.remind_due()
+    if count:
+        log.info("reminded of %d circulated text(s)", count)
