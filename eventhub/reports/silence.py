@@ -24,7 +24,7 @@ from ..mail import send_mail
 from ..permissions import TAKING_PART, may, memberships
 from ..plain import to_plain
 from ..programme.models import Event, Membership, Role
-from ..types import utcnow
+from ..timestamps import utcnow
 from .collect import collect
 from .data import Adoption, canonical_json, content_hash
 from .models import (

@@ -11,7 +11,7 @@ import pytest
 
 from eventhub.rooms import posting
 from eventhub.rooms.service import room_for_group
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 
 from .conftest import DESKTOP, PHONE, sign_in
 
