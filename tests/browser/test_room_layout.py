@@ -15,7 +15,7 @@ from eventhub.timestamps import utcnow
 
 from .conftest import DESKTOP, PHONE, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 CONNECTED = "#room-connection[data-state=connected]"
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
