@@ -301,8 +301,7 @@ def snapshot(db) -> dict:
     connection = db.session.connection()  # where the test's writes are, committed or not
     tables = [t for t in inspect(connection).get_table_names() if not t.startswith("person")]
     return {
-        t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"')).all()))
-        for t in tables
+        t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"')).all())) for t in tables
     }
 
 
