@@ -19,7 +19,7 @@ from ..calendar.feeds import Party, build_invite
 from ..extensions import db
 from ..i18n import fmt_day, fmt_time, fmt_zone
 from ..mail import Attachment, mail_configured, send_mail
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import rules
 from .ics import entry_for, in_calendars
 from .models import Bilateral, BilateralState

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..jobs import enqueue_after_commit
 from ..mail import DeliveryError, mail_configured, smtp_connection
 from ..programme.models import Session
-from ..types import utcnow
+from ..timestamps import utcnow
 from .invites import attendees, build_invite_for, invite_message
 from .models import DeliveryState, InviteDelivery
 

@@ -9,7 +9,7 @@ from huey import crontab
 from sqlalchemy import delete
 
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Job, JobState
 from .queue import periodic, task
 

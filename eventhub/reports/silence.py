@@ -30,7 +30,7 @@ from ..permissions import TAKING_PART, may, memberships
 from ..plain import to_plain
 from ..programme import activity
 from ..programme.models import Event, Membership, Role
-from ..types import utcnow
+from ..timestamps import utcnow
 from .collect import collect
 from .data import Adoption, ReportData, canonical_json, content_hash
 from .models import (

@@ -8,7 +8,7 @@ from eventhub.extensions import db as _db
 from eventhub.jobs.queue import huey
 from eventhub.reports import jobs, service, silence
 from eventhub.reports.models import CirculationState
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 from tests.reports.test_outcome import pretoria  # noqa: F401  (the fixture)
 
 
