@@ -304,3 +304,21 @@ def test_markdown_keeps_item_text_as_text_not_html():
     md = build_markdown(report, "en")
     assert "<script>" not in md
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in md
+
+
+def test_pdf_page_references_are_remembered_until_a_page_is_added():
+    """build_pdf's stand-in for pydyf's PDF.page_references: the same tuple, rebuilt only when
+    the PDF has a new page (the upstream one rebuilt it on every read: quadratic)."""
+    import pydyf
+
+    from eventhub.reports.build_pdf import _remember_page_references
+
+    _remember_page_references()
+    pdf = pydyf.PDF()
+    for _page in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert pdf.page_references is first  # remembered
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4 and pdf.page_references[:3] == first
