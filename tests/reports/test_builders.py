@@ -2,6 +2,8 @@
 audience, attribution, language and direction."""
 
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -16,10 +18,11 @@ from eventhub.reports.build_docx import build_docx
 from eventhub.reports.build_html import build_html
 from eventhub.reports.build_markdown import build_markdown
 from eventhub.reports.build_pdf import build_pdf
-from eventhub.reports.common import Words
+from eventhub.reports.common import Words, in_language
 from eventhub.reports.data import CHATHAM_HOUSE, NAMED, Edition, SessionData
 from eventhub.reports.formats import build
 from eventhub.reports.sample import ARABIC_TEXT, synthetic_report
+from tests.conftest import need
 
 from .helpers import docx_document, docx_text, docx_xml, html_text, pdf_raw, pdf_text
 
@@ -322,3 +325,22 @@ def test_pdf_page_references_are_remembered_until_a_page_is_added():
     assert pdf.page_references is first  # remembered
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     assert len(pdf.page_references) == 4 and pdf.page_references[:3] == first
+
+
+def test_long_pdf_stays_tagged_with_the_draft_mark_on_every_page(app, tmp_path):
+    """What the speed work must keep (docs/performance.md): a tagged PDF/UA file, and a draft
+    says so at the head of every page, in Arabic too."""
+    need(shutil.which("pdfinfo") is not None, "pdfinfo (poppler-utils) is not installed")
+    with app.app_context():
+        pdf = build_pdf(synthetic_report(5, 12, realistic=True), "ar")
+        with in_language("ar"):
+            mark = Words(synthetic_report(1, 1), "ar").edition_line()
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, timeout=60)
+    fields = dict(line.split(":", 1) for line in info.stdout.decode().splitlines() if ":" in line)
+    assert fields["Tagged"].strip() == "yes"
+    pages = int(fields["Pages"])
+    assert pages > 15 and "مسودة" in mark
+    heads = [pdf_text(pdf, first=n, last=n).strip().splitlines()[0] for n in range(1, pages + 1)]
+    assert all(mark.split(":")[0] in head for head in heads), heads
