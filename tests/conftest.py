@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
@@ -50,11 +50,24 @@ def need(condition: bool, reason: str) -> None:
 def _in_a_context_of_its_own(call):
     """`call` as a real server runs a request or a socket event: where the test's own app
     context (the one `app` pushes for the test's code) is not current, so that Flask pushes
-    one for it alone, with its own `g` and database session, and tears it down at its end."""
+    one for it alone, with its own `g` and database session, and tears it down at its end.
+
+    The test's session is one more client of the database: what it wrote and did not commit
+    is committed first (the request must read it), and its objects are expired after (the
+    test then reads what the request changed, not what it had loaded before)."""
 
     @functools.wraps(call)
     def run(*args, **kwargs):
-        return contextvars.Context().run(call, *args, **kwargs)
+        tests_session = _db.session() if has_app_context() else None
+        if tests_session is not None and (
+            tests_session.new or tests_session.dirty or tests_session.deleted
+        ):
+            tests_session.commit()
+        try:
+            return contextvars.Context().run(call, *args, **kwargs)
+        finally:
+            if tests_session is not None:
+                tests_session.expire_all()
 
     return run
 
