@@ -44,6 +44,10 @@ class ClientResult:
     receipts: list[float] = field(default_factory=list)  # when each of those arrived
     ack_latencies: list[float] = field(default_factory=list)
     last_receipt: float = 0.0
+    seqs: set[int] = field(default_factory=set)  # EventHub's sequence numbers seen
+    caught_up: Counter = field(default_factory=Counter)  # "sender:n" -> found by catch-up only
+    disconnects: int = 0
+    resends: int = 0
 
 
 @dataclass
@@ -69,6 +73,16 @@ class LoadResult:
     # The longest time in the sending phase when no member received anything: a stall of the
     # server (a collection, a lock, a checkpoint) shows here even when percentiles hide it.
     max_gap_ms: float = math.nan
+    # After every member's final catch-up (EventHub: her live deliveries plus what `join
+    # {after}`/`history` returned): acknowledged messages of others still not in her history.
+    missing_final: int = 0
+    disconnects: int = 0  # sockets the server closed while members were sending
+    resends: int = 0  # sends retried after a disconnect or a lost ack (same client_id)
+    server_rss_idle_kb: float = math.nan  # the server's resident memory before anyone connects
+    server_rss_joined_kb: float = math.nan  # and once everyone has joined
+    generator_cpu_percent: float = math.nan  # the busiest load-generator process
+    generator_lag_p99_ms: float = math.nan  # its event loop's lateness (saturation)
+    generator_lag_max_ms: float = math.nan
 
     @property
     def server_cpu_percent(self) -> float:
@@ -76,7 +90,8 @@ class LoadResult:
 
     @property
     def lossless(self) -> bool:
-        return self.missing == 0 and self.duplicates == 0 and self.acked == self.sent
+        """Nothing acknowledged is missing from anyone's final history, nothing twice."""
+        return self.missing_final == 0 and self.duplicates == 0 and self.acked == self.sent
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -90,23 +105,79 @@ def percentile(values: list[float], q: float) -> float:
 # --- in each load-generator process -------------------------------------------------------
 
 
-async def _client(
-    url, spec, room_size, plan, start_at, result: ClientResult, connected, go, connect_slots
-):
-    import socketio
+class _SocketIOClient:
+    """python-socketio's AsyncClient behind the lean client's interface (`--client socketio`)."""
 
-    sio = socketio.AsyncClient(reconnection=False)
+    def __init__(self, http, url, headers):
+        import socketio
+
+        self.url, self.headers = url, headers
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.closed = asyncio.Event()
+        self.sio.on("disconnect", self.closed.set)
+
+    def on(self, event, handler):
+        self.sio.on(event, handler)
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
+    async def connect(self, timeout=30):
+        self.closed.clear()
+        await self.sio.connect(
+            self.url, headers=self.headers, transports=["websocket"], wait_timeout=timeout
+        )
+
+    async def call(self, event, data, timeout=60):
+        return await self.sio.call(event, data, timeout=timeout)
+
+    async def disconnect(self):
+        await self.sio.disconnect()
+
+
+def _socket(kind: str, http, url: str, headers: dict):
+    if kind == "socketio":
+        return _SocketIOClient(http, url, headers)
+    from bench.leanclient import LeanSocket
+
+    return LeanSocket(http, url, headers)
+
+
+async def _client(
+    http, url, spec, room_size, plan, start_at, result: ClientResult, connected, go, connect_slots
+):
+    """One member: connect, join, send on schedule, receive; after any disconnect, reconnect
+    and catch up as EventHub's clients do (docs/realtime.md: `join {room, after}`, then
+    `history` while `more`), resending unacknowledged messages with their `client_id`."""
     expected_from_others = (room_size - 1) * plan.messages
     all_in = asyncio.Event()
     others = 0
+    catches_up = spec.cookie is not None  # EventHub keeps history; the bare servers do not
+    watermark = 0  # every seq up to here has been seen (live or caught up)
+    up = asyncio.Event()  # connected and joined
 
-    def on_message(message):
+    def advance() -> None:
+        nonlocal watermark
+        while watermark + 1 in result.seqs:
+            watermark += 1
+
+    def take(message, live: bool) -> None:
         nonlocal others
         now = time.time()
+        seq = message.get("seq")
+        if seq is not None:
+            if not live and seq in result.seqs:
+                return  # the same message, live and caught up: counted once, by seq
+            result.seqs.add(seq)
+            advance()
         parts = str(message.get("body", "")).split()
         if len(parts) != 4 or parts[0] != "bench":
             return
         _, sender, n, sent_at = parts
+        if not live:
+            result.caught_up[f"{sender}:{n}"] += 1
+            return
         result.received[f"{sender}:{n}"] += 1
         if sender != spec.key:
             result.latencies.append(now - float(sent_at))
@@ -116,22 +187,66 @@ async def _client(
             if others >= expected_from_others:
                 all_in.set()
 
-    sio.on("message", on_message)
     headers = {"Cookie": spec.cookie} if spec.cookie else {}
-    try:
-        async with connect_slots:
-            await sio.connect(url, headers=headers, transports=["websocket"], wait_timeout=30)
-            ack = await sio.call("join", {"room": spec.room}, timeout=60)
+    sock = _socket(plan.client, http, url, headers)
+    sock.on("message", lambda message: take(message, live=True))
+
+    async def catch_up(ack) -> None:
+        for message in ack.get("messages", ()):
+            take(message, live=False)
+        while ack.get("more"):
+            ack = await sock.call(
+                "history", {"room": spec.room, "after": ack["until"], "limit": 100}, timeout=120
+            )
+            if not ack.get("ok"):
+                raise RuntimeError(f"history refused: {ack}")
+            for message in ack.get("messages", ()):
+                take(message, live=False)
+
+    async def join(first: bool) -> None:
+        await sock.connect(timeout=30)
+        payload = {"room": spec.room}
+        if catches_up and not first:
+            payload["after"] = watermark
+        ack = await sock.call("join", payload, timeout=60)
         if not ack.get("ok"):
             raise RuntimeError(f"join refused: {ack}")
+        if catches_up and not first:
+            await catch_up(ack)
+        up.set()
+
+    try:
+        async with connect_slots:
+            await join(first=True)
     except Exception as error:  # noqa: BLE001 - reported to the coordinator, which aborts
         result.errors.append(f"{spec.key}: connect/join: {error!r}")
         if not connected.done():
             connected.set_result(False)
-        await sio.disconnect()
+        await sock.disconnect()
         return
     connected.set_result(True)
     await go.wait()
+    finished = False
+
+    async def keep_connected() -> None:
+        """Reconnect after any disconnect until the member is done (EventHub only)."""
+        while not finished:
+            await sock.closed.wait()
+            if finished:
+                return
+            up.clear()
+            result.disconnects += 1
+            if not catches_up:
+                return
+            while not finished:
+                try:
+                    async with connect_slots:
+                        await join(first=False)
+                    break
+                except Exception as error:  # noqa: BLE001
+                    result.errors.append(f"{spec.key}: reconnect: {error!r}")
+                    await sock.disconnect()
+                    await asyncio.sleep(1)
 
     async def send(n: int, at: float):
         await asyncio.sleep(max(0.0, at - time.time()))
@@ -142,17 +257,26 @@ async def _client(
             "client_id": uuid.uuid4().hex,
         }
         result.sent += 1
-        try:
-            ack = await sio.call("send", payload, timeout=60)
-        except Exception as error:  # noqa: BLE001
-            result.errors.append(f"{spec.key}: send {n}: {error!r}")
-            return
+        deadline = sent_at + MAX_DRAIN
+        while True:
+            try:
+                await asyncio.wait_for(up.wait(), timeout=max(0.1, deadline - time.time()))
+                ack = await sock.call("send", payload, timeout=60)
+            except Exception as error:  # noqa: BLE001 - resent after a reconnect, same client_id
+                if catches_up and time.time() < deadline:
+                    result.resends += 1
+                    await asyncio.sleep(0.5)
+                    continue
+                result.errors.append(f"{spec.key}: send {n}: {error!r}")
+                return
+            break
         if ack.get("ok"):
             result.acked.append(n)
             result.ack_latencies.append(time.time() - sent_at)
         else:
             result.errors.append(f"{spec.key}: send {n}: {ack}")
 
+    watcher = asyncio.create_task(keep_connected())
     phase = random.uniform(0, plan.interval)
     sends = [
         asyncio.create_task(send(n, start_at() + phase + n * plan.interval))
@@ -166,7 +290,19 @@ async def _client(
             await asyncio.wait_for(all_in.wait(), timeout=1)
         if time.time() - max(result.last_receipt, sent_all) > plan.drain:
             break
-    await sio.disconnect()
+    # Her final history: what she has, plus what a catch-up from her watermark returns.
+    if catches_up:
+        try:
+            await asyncio.wait_for(up.wait(), timeout=60)
+            ack = await sock.call(
+                "history", {"room": spec.room, "after": watermark, "limit": 100}, timeout=120
+            )
+            await catch_up(ack)
+        except Exception as error:  # noqa: BLE001
+            result.errors.append(f"{spec.key}: final catch-up: {error!r}")
+    finished = True
+    watcher.cancel()
+    await sock.disconnect()
 
 
 @dataclass(frozen=True)
@@ -174,36 +310,84 @@ class Plan:
     interval: float  # seconds between two messages of one client
     messages: int  # messages each client sends
     drain: float  # seconds of silence after which missing deliveries count as lost
+    client: str = "lean"  # lean (bench/leanclient.py) or socketio (python-socketio's)
+
+
+@dataclass
+class GeneratorLoad:
+    """How busy one load-generator process was while its members sent: if its loop lags or
+    its CPU is near 100 %, the figures measure the generator, not the server."""
+
+    cpu_percent: float = math.nan
+    lag_p99_ms: float = math.nan
+    lag_max_ms: float = math.nan
+
+
+async def _lag_probe(lags: list[float], stop: asyncio.Event, tick: float = 0.02) -> None:
+    """How late the process's event loop wakes a 20 ms sleep: its own saturation, measured."""
+    while not stop.is_set():
+        before = time.perf_counter()
+        await asyncio.sleep(tick)
+        lags.append(time.perf_counter() - before - tick)
 
 
 async def _worker_main(url, specs, room_sizes, plan, start_value, go_event, ready_queue, index):
+    import aiohttp
+
     results = [ClientResult(s.key, s.room) for s in specs]
     loop = asyncio.get_running_loop()
     connected = [loop.create_future() for _ in specs]
     go = asyncio.Event()
     connect_slots = asyncio.Semaphore(8)
-    tasks = [
-        asyncio.create_task(
-            _client(
-                url, s, room_sizes[s.room], plan, lambda: start_value.value, r, c, go, connect_slots
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        tasks = [
+            asyncio.create_task(
+                _client(
+                    http,
+                    url,
+                    s,
+                    room_sizes[s.room],
+                    plan,
+                    lambda: start_value.value,
+                    r,
+                    c,
+                    go,
+                    connect_slots,
+                )
             )
+            for s, r, c in zip(specs, results, connected, strict=True)
+        ]
+        ok = await asyncio.gather(*connected)
+        ready_queue.put((index, sum(ok), [e for r in results for e in r.errors]))
+        await loop.run_in_executor(None, go_event.wait)
+        go.set()
+        lags: list[float] = []
+        stop = asyncio.Event()
+        probe = asyncio.create_task(_lag_probe(lags, stop))
+        cpu_before, wall_before = time.process_time(), time.perf_counter()
+        await asyncio.sleep(max(0.0, start_value.value - time.time()))
+        sending = plan.messages * plan.interval
+        # The sending phase only: the drain afterwards is idle and would dilute the figure.
+        await asyncio.wait([asyncio.gather(*tasks)], timeout=sending)
+        load = GeneratorLoad(
+            cpu_percent=100
+            * (time.process_time() - cpu_before)
+            / max(1e-9, time.perf_counter() - wall_before),
+            lag_p99_ms=percentile(lags, 99) * 1000,
+            lag_max_ms=max(lags, default=math.nan) * 1000,
         )
-        for s, r, c in zip(specs, results, connected, strict=True)
-    ]
-    ok = await asyncio.gather(*connected)
-    ready_queue.put((index, sum(ok), [e for r in results for e in r.errors]))
-    await loop.run_in_executor(None, go_event.wait)
-    go.set()
-    await asyncio.gather(*tasks)
-    return results
+        stop.set()
+        await asyncio.gather(*tasks)
+        await probe
+    return results, load
 
 
 def _worker(url, specs, room_sizes, plan, start_value, go_event, ready_queue, result_queue, index):
     random.seed(index)
-    results = asyncio.run(
+    results, load = asyncio.run(
         _worker_main(url, specs, room_sizes, plan, start_value, go_event, ready_queue, index)
     )
-    result_queue.put((index, results))
+    result_queue.put((index, results, load))
 
 
 # --- the coordinator ----------------------------------------------------------------------
@@ -219,12 +403,16 @@ def run_load(
     drain: float = 10.0,
     cpus: set[int] | None = None,
     cpu_probe=None,
+    rss_probe=None,
+    client: str = "lean",
     log=print,
 ) -> LoadResult:
     """Run `specs` against the server at `url` from `processes` processes; check and measure."""
     ctx = mp.get_context("spawn")
     interval = 1.0 / rate
-    plan = Plan(interval=interval, messages=max(1, round(duration * rate)), drain=drain)
+    plan = Plan(
+        interval=interval, messages=max(1, round(duration * rate)), drain=drain, client=client
+    )
     room_sizes = Counter(s.room for s in specs)
     start_value = ctx.Value("d", 0.0)
     go_event = ctx.Event()
@@ -262,13 +450,16 @@ def run_load(
         if connected < len(specs):
             raise RuntimeError(f"only {connected}/{len(specs)} clients joined: {errors[:5]}")
         log(f"  {connected} clients joined; sending for {duration:.0f}s")
+        rss_joined = rss_probe() if rss_probe else math.nan
         cpu_before = cpu_probe() if cpu_probe else math.nan
         start_value.value = time.time() + 1.0
         go_event.set()
         collected: list[ClientResult] = []
+        loads: list[GeneratorLoad] = []
         for _ in workers:
-            _, results = result_queue.get(timeout=duration + MAX_DRAIN + 120)
+            _, results, load = result_queue.get(timeout=duration + 2 * MAX_DRAIN + 120)
             collected += results
+            loads.append(load)
         cpu_used = cpu_probe() - cpu_before if cpu_probe else math.nan
     finally:
         for w in workers:
@@ -277,6 +468,10 @@ def run_load(
                 w.kill()
     result = _summarise(collected, specs, plan, start_value.value, processes, rate)
     result.server_cpu_seconds = cpu_used
+    result.server_rss_joined_kb = rss_joined
+    result.generator_cpu_percent = max(x.cpu_percent for x in loads)
+    result.generator_lag_p99_ms = max(x.lag_p99_ms for x in loads)
+    result.generator_lag_max_ms = max(x.lag_max_ms for x in loads)
     return result
 
 
@@ -296,7 +491,7 @@ def _summarise(
     members: dict[int, list[ClientResult]] = {}
     for r in results:
         members.setdefault(r.room, []).append(r)
-    expected = delivered = missing = duplicates = 0
+    expected = delivered = missing = missing_final = duplicates = 0
     for r in results:
         for n in r.acked:
             key = f"{r.key}:{n}"
@@ -307,6 +502,7 @@ def _summarise(
                 count = other.received.get(key, 0)
                 delivered += count > 0
                 missing += count == 0
+                missing_final += count == 0 and key not in other.caught_up
                 duplicates += max(0, count - 1)
     # A message received but never acknowledged to its sender is a duplicate too (never shown).
     latencies = [x for r in results for x in r.latencies]
@@ -315,6 +511,9 @@ def _summarise(
     span = max(1e-9, last - started)
     return LoadResult(
         max_gap_ms=max_gap(results, started, plan) * 1000,
+        missing_final=missing_final,
+        disconnects=sum(r.disconnects for r in results),
+        resends=sum(r.resends for r in results),
         span=span,
         clients=len(specs),
         processes=processes,

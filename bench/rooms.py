@@ -107,6 +107,13 @@ class Server:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def rss_kb(self) -> float:
+        """The server process's resident memory now, in KiB."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return float(line.split()[1])
+        return math.nan
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -120,8 +127,11 @@ class Server:
 # --- EventHub: database and sign-in ---------------------------------------------------------
 
 
-def prepare_eventhub(database_url: str, clients: int) -> tuple[list[int], list[tuple[str, int]]]:
-    """A fresh database: one event, 5 working groups with their rooms, `clients` members.
+def prepare_eventhub(
+    database_url: str, clients: int, rooms_count: int = ROOMS
+) -> tuple[list[int], list[tuple[str, int]]]:
+    """A fresh database: one event, `rooms_count` working groups with their rooms, `clients`
+    members spread evenly over them.
 
     Returns the room ids and, per member, (e-mail, room id). Passwords use a cheap hash: the
     benchmark measures rooms, not password hashing.
@@ -148,7 +158,7 @@ def prepare_eventhub(database_url: str, clients: int) -> tuple[list[int], list[t
         )
         groups = [
             WorkingGroup(key=f"wg{i}", title=f"Working group {i}", position=i)
-            for i in range(1, ROOMS + 1)
+            for i in range(1, rooms_count + 1)
         ]
         event.working_groups = groups
         db.session.add(event)
@@ -160,11 +170,11 @@ def prepare_eventhub(database_url: str, clients: int) -> tuple[list[int], list[t
             person = Person(
                 email=f"member{i}@bench.example.org", name=f"Member {i}", password_hash=cheap
             )
-            group = groups[i % ROOMS]
+            group = groups[i % rooms_count]
             db.session.add(
                 Membership(person=person, event=event, role=Role.PARTICIPANT, working_group=group)
             )
-            members.append((person.email, rooms[i % ROOMS]))
+            members.append((person.email, rooms[i % rooms_count]))
         db.session.commit()
         db.engine.dispose()
     return rooms, members
@@ -202,10 +212,11 @@ def run_one(
     server_cpus = {0} if ncpu >= 2 and not args.no_pin else None
     load_cpus = set(range(1, ncpu)) if server_cpus else None
     log_path = workdir / f"{kind}-{mode}-{clients}-{round_}.log"
+    rooms_count = rooms_for(clients, args)
     if kind == "eventhub":
         database = workdir / f"eventhub-{mode}-{clients}-{round_}.sqlite"
         database_url = f"sqlite:///{database}"
-        rooms, members = prepare_eventhub(database_url, clients)
+        rooms, members = prepare_eventhub(database_url, clients, rooms_count)
         env = {
             "EVENTHUB_CONFIG": "development",
             "EVENTHUB_DATABASE_URL": database_url,
@@ -230,8 +241,8 @@ def run_one(
             cpus=server_cpus,
         )
     elif kind == "bare":
-        rooms = list(range(1, ROOMS + 1))
-        members = [(None, rooms[i % ROOMS]) for i in range(clients)]
+        rooms = list(range(1, rooms_count + 1))
+        members = [(None, rooms[i % rooms_count]) for i in range(clients)]
         server = Server(
             "bare",
             [PYTHON, "bench/bare_server.py", "--mode", mode, "--port", str(port)],
@@ -240,8 +251,8 @@ def run_one(
             cpus=server_cpus,
         )
     else:
-        rooms = list(range(1, ROOMS + 1))
-        members = [(None, rooms[i % ROOMS]) for i in range(clients)]
+        rooms = list(range(1, rooms_count + 1))
+        members = [(None, rooms[i % rooms_count]) for i in range(clients)]
         server = Server(
             "node",
             ["node", "server.js"],
@@ -252,6 +263,7 @@ def run_one(
             cpus=server_cpus,
         )
     with server:
+        rss_idle = server.rss_kb()
         if kind == "eventhub":
             started = time.time()
             with ThreadPoolExecutor(8) as pool:
@@ -263,8 +275,8 @@ def run_one(
             ClientSpec(key=f"c{i}", room=room, cookie=cookie)
             for i, ((_, room), cookie) in enumerate(zip(members, cookies, strict=True))
         ]
-        processes = args.processes or max(2, math.ceil(clients / 125))
-        return run_load(
+        processes = args.processes or max(2, math.ceil(clients / 250))
+        result = run_load(
             server.url,
             specs,
             rate=args.rate,
@@ -272,27 +284,41 @@ def run_one(
             processes=processes,
             cpus=load_cpus,
             cpu_probe=server.cpu_seconds,
+            rss_probe=server.rss_kb,
+            client=args.client,
             log=log,
         )
+        result.server_rss_idle_kb = rss_idle
+        return result
+
+
+def rooms_for(clients: int, args) -> int:
+    """Rooms of `--room-size` members (the last may be smaller), else the members over 5."""
+    return math.ceil(clients / args.room_size) if args.room_size else ROOMS
 
 
 # --- the table ----------------------------------------------------------------------------
 
 HEADER = (
     "| clients | server | mode | delivered/s | median ms | p99 ms | max gap ms | ack p99 ms "
-    "| server CPU % | lost | dup | errors |"
+    "| server CPU % | KiB/conn | gen CPU % | gen lag p99 ms | drops | late | lost | dup | errors |"
 )
-RULE = "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+RULE = "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 
 def row(clients, kind, mode, r: LoadResult | None, failure: str | None = None) -> str:
     if r is None:
-        return f"| {clients} | {kind} | {mode} | failed: {failure} | | | | | | | | |"
+        return f"| {clients} | {kind} | {mode} | failed: {failure} |" + " |" * 13
     cpu = r.server_cpu_percent
+    per_connection = (r.server_rss_joined_kb - r.server_rss_idle_kb) / clients
+    # late: deliveries that never came live (caught up afterwards, for EventHub); lost: not
+    # in the member's final history, or never acknowledged.
     return (
         f"| {clients} | {kind} | {mode} | {r.delivered_per_second:,.0f} | "
         f"{r.median_ms:.1f} | {r.p99_ms:.1f} | {r.max_gap_ms:.0f} | {r.ack_p99_ms:.1f} | {cpu:.0f} | "
-        f"{r.missing + (r.sent - r.acked)} | {r.duplicates} | {len(r.errors)} |"
+        f"{per_connection:.0f} | {r.generator_cpu_percent:.0f} | {r.generator_lag_p99_ms:.1f} | "
+        f"{r.disconnects} | {r.missing - r.missing_final} | "
+        f"{r.missing_final + (r.sent - r.acked)} | {r.duplicates} | {len(r.errors)} |"
     )
 
 
@@ -306,7 +332,7 @@ def summary(results: list[dict], repeat: int) -> list[str]:
         key = (r["clients"], r["server"], r["mode"])
         p99s.setdefault(key, []).append(r["p99_ms"])
         gaps.setdefault(key, []).append(r.get("max_gap_ms", math.nan))
-        lost = r["missing"] + r["sent"] - r["acked"] + r["duplicates"]
+        lost = r["missing_final"] + r["sent"] - r["acked"] + r["duplicates"]
         lossless[key] = lossless.get(key, True) and lost == 0
     lines = [
         f"Over {repeat} rounds:",
@@ -345,6 +371,21 @@ def main() -> int:
         help="run every configuration this many times, in interleaved rounds, and summarise",
     )
     parser.add_argument("--processes", type=int, default=0, help="load-generator processes")
+    parser.add_argument(
+        "--room-size", type=int, default=0, help="members per room (default: 5 rooms)"
+    )
+    parser.add_argument(
+        "--client",
+        choices=["lean", "socketio"],
+        default="lean",
+        help="the load generator's client: lean (bench/leanclient.py) or python-socketio's",
+    )
+    parser.add_argument(
+        "--knee",
+        type=float,
+        default=0,
+        help="stop a server's steps once its p99 passes this many ms or it loses anything",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin server and load to CPUs")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, DBs)")
@@ -391,9 +432,12 @@ def main() -> int:
         f"logs in {workdir}"
     )
     lines, results = [HEADER, RULE], []
+    past_knee: set[tuple[str, str]] = set()
     for index, (n, kind, mode) in enumerate(runs):
         shown_mode = "-" if kind == "node" else mode
         shown_kind = kind
+        if (kind, mode) in past_knee:
+            continue
         log(f"{kind} {shown_mode} with {n} clients")
         started = time.time()
         try:
@@ -403,13 +447,17 @@ def main() -> int:
             lines.append(row(n, shown_kind, shown_mode, None, str(error)[:80]))
             continue
         lines.append(row(n, shown_kind, shown_mode, r))
+        if args.knee and (r.p99_ms > args.knee or not r.lossless or r.errors):
+            past_knee.add((kind, mode))
         results.append({"clients": n, "server": shown_kind, "mode": shown_mode, **asdict(r)})
         log(f"  {lines[-1]}  ({time.time() - started:.0f}s)")
         for e in r.errors[:3]:
             log(f"    error: {e}")
     log("")
     log(
-        f"rate {args.rate}/s per client, {args.duration:.0f}s, {ROOMS} rooms, "
+        f"rate {args.rate}/s per client, {args.duration:.0f}s, "
+        f"{f'rooms of {args.room_size}' if args.room_size else f'{ROOMS} rooms'}, "
+        f"{args.client} client, "
         f"{os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
     log("\n".join(lines))

@@ -432,16 +432,18 @@ def top(session: Session, count: int = 10) -> list[AudienceQuestion]:
     )
 
 
-def report_questions(session: Session) -> list[AudienceQuestion]:
-    """Answered questions a moderator put into the report (never with their askers)."""
-    return list(
-        db.session.scalars(
-            select(AudienceQuestion)
-            .where(
-                AudienceQuestion.session_id == session.id,
-                AudienceQuestion.state == QuestionState.ANSWERED,
-                AudienceQuestion.in_report.is_(True),
-            )
-            .order_by(AudienceQuestion.answered_at, AudienceQuestion.id)
+def report_questions(event_id: int) -> dict[int, list[AudienceQuestion]]:
+    """Answered questions a moderator put into the report, by session id, in the order they
+    were answered. The report takes their words only, never who asked."""
+    found: dict[int, list[AudienceQuestion]] = {}
+    for question in db.session.scalars(
+        select(AudienceQuestion)
+        .where(
+            AudienceQuestion.event_id == event_id,
+            AudienceQuestion.state == QuestionState.ANSWERED,
+            AudienceQuestion.in_report.is_(True),
         )
-    )
+        .order_by(AudienceQuestion.answered_at, AudienceQuestion.id)
+    ):
+        found.setdefault(question.session_id, []).append(question)
+    return found

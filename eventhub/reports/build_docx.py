@@ -370,12 +370,18 @@ class _Writer:
         if r.executive_summary:
             self.heading(w.heading("executive_summary"), 1)
             self.markdown(r.executive_summary)
-        if r.opening_messages or r.closing_messages:
+        if r.has_key_messages:
             self.heading(w.heading("key_messages"), 1)
             for key in ("opening_messages", "closing_messages"):
                 if getattr(r, key):
                     self.heading(w.heading(key), 2)
                     self.markdown(getattr(r, key))
+            if r.questioned_sessions:
+                self.heading(w.heading("floor_questions"), 2)
+            for session in r.questioned_sessions:
+                self.heading(w.floor_session(session), 3)
+                for question in session.questions:
+                    self.para(w.floor_question(question), "List Bullet")
         if r.summary:
             self.heading(w.heading("summary"), 1)
             self.markdown(r.summary)

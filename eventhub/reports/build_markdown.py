@@ -103,11 +103,16 @@ def _opening(w: Words) -> list[str]:
     out: list[str] = []
     if r.executive_summary:
         out += [f"## {w.heading('executive_summary')}", "", _block(r.executive_summary), ""]
-    if r.opening_messages or r.closing_messages:
+    if r.has_key_messages:
         out += [f"## {w.heading('key_messages')}", ""]
         for key in ("opening_messages", "closing_messages"):
             if getattr(r, key):
                 out += [f"### {w.heading(key)}", "", _block(getattr(r, key)), ""]
+        if r.questioned_sessions:
+            out += [f"### {w.heading('floor_questions')}", ""]
+        for session in r.questioned_sessions:
+            out += [f"#### {_cell(w.floor_session(session))}", ""]
+            out += [f"- {_cell(w.floor_question(q))}" for q in session.questions] + [""]
     if r.summary:
         out += [f"## {w.heading('summary')}", "", _block(r.summary), ""]
     return out

@@ -20,9 +20,11 @@ from ..programme.models import (
     SessionKind,
     WorkingGroup,
 )
+from ..qa.service import report_questions
 from ..rooms.models import Message, Room
 from .data import (
     NAMED,
+    FloorQuestion,
     GroupData,
     GroupFigures,
     ItemData,
@@ -53,6 +55,7 @@ def collect(event: Event) -> ReportData:
     named = event.attribution == NAMED
     written = _written_parts(event)
     endorsements = _endorsements(event)
+    floor = report_questions(event.id)
     part_texts, part_translations = {}, {}
     for kind, name in (
         (PartKind.EXECUTIVE_SUMMARY, "executive_summary"),
@@ -85,6 +88,10 @@ def collect(event: Event) -> ReportData:
                 working_group_key=s.working_group.key if s.working_group else None,
                 location=s.location or "",
                 translations=_translations(s, ("title",)),
+                questions=tuple(
+                    FloorQuestion(text=q.body, addressed_to=q.addressed_to)
+                    for q in floor.get(s.id, ())
+                ),
             )
             for s in sessions
         ),

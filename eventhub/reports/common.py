@@ -22,7 +22,15 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from .data import Edition, GroupData, ItemData, QuestionData, ReportData, SessionData
+from .data import (
+    Edition,
+    FloorQuestion,
+    GroupData,
+    ItemData,
+    QuestionData,
+    ReportData,
+    SessionData,
+)
 
 LANGUAGES = ("en", "fr", "ar", "es", "ru")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -231,6 +239,7 @@ class Words:
             "key_messages": _("Key messages"),
             "opening_messages": _("Key messages of the opening"),
             "closing_messages": _("Key messages of the closing"),
+            "floor_questions": _("Questions from the floor"),
             "partners": _("Organisers and partners"),
             "acknowledgements": _("Acknowledgements"),
             "follow_ups": _("Follow-up actions"),
@@ -291,6 +300,23 @@ class Words:
             "Working group %(number)s: %(title)s",
             number=group.number,
             title=self.content(group.title),
+        )
+
+    def floor_session(self, session: SessionData) -> str:
+        """The heading over a session's questions from the floor: its title and its day."""
+        return _(
+            "%(session)s, %(date)s",
+            session=self.content(session.title),
+            date=self.date(session.starts_at.astimezone(self.zone).date()),
+        )
+
+    def floor_question(self, question: FloorQuestion) -> str:
+        if not question.addressed_to:
+            return self.content(question.text)
+        return _(
+            "%(question)s (to %(panellist)s)",
+            question=self.content(question.text),
+            panellist=self.content(question.addressed_to),
         )
 
     def question_heading(self, question: QuestionData | None) -> str:

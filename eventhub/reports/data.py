@@ -50,6 +50,15 @@ class PartnerData:
 
 
 @dataclass(frozen=True)
+class FloorQuestion:
+    """An answered plenary question a moderator put into the report: its words, never who
+    asked it (nor who voted for it)."""
+
+    text: str
+    addressed_to: str = ""  # the panellist it was for, as the asker named her
+
+
+@dataclass(frozen=True)
 class SessionData:
     """A programme slot; instants are timezone-aware UTC, shown in the event's zone."""
 
@@ -61,6 +70,8 @@ class SessionData:
     working_group_key: str | None = None
     location: str = ""
     translations: Translations = field(default_factory=dict)
+    # Questions from the floor, in the order they were answered (plenaries with Q&A).
+    questions: tuple[FloorQuestion, ...] = ()
 
     @property
     def is_working_group(self) -> bool:
@@ -218,6 +229,15 @@ class ReportData:
     @property
     def chatham_house(self) -> bool:
         return self.attribution != NAMED
+
+    @property
+    def questioned_sessions(self) -> list[SessionData]:
+        """Sessions whose answered questions a moderator put into the key messages."""
+        return [s for s in self.sessions if s.questions]
+
+    @property
+    def has_key_messages(self) -> bool:
+        return bool(self.opening_messages or self.closing_messages or self.questioned_sessions)
 
     @property
     def recommendations(self) -> list[tuple[GroupData, ItemData]]:
