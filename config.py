@@ -125,6 +125,10 @@ class Config:
     JOBS_NICE = _env_int("JOBS_NICE", 10)
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
+    # A job still "running" this long after it started lost its consumer (killed, crashed): a
+    # sweep every 5 minutes fails it, or queues it again when it is safe to run twice (report
+    # builds). Longer than the longest job (a 5 x 200-item PDF: about 2 minutes here).
+    JOBS_STUCK_MINUTES = _env_int("JOBS_STUCK_MINUTES", 30)
     # Built report files, stored by content (a directory every web process and consumer
     # reaches: a shared file system when there are several machines). Unset: instance/.
     REPORT_FILES_DIR = _env("REPORT_FILES_DIR")
