@@ -70,7 +70,7 @@ def queue(mails: Iterable[Mail], *, topic: str) -> list[OutgoingMail]:
     from .jobs import send_mail_batch
     from .sending import queue_batches
 
-    queue_batches(send_mail_batch, rows, subject=f"mail:{topic}")
+    queue_batches(send_mail_batch, rows, subject=f"mail:{topic}"[:200])
     return rows
 
 

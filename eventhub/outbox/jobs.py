@@ -30,7 +30,7 @@ def send_mail_batch(mail_ids: list[int], attempt: int) -> dict:
         _message,
         attempt=attempt,
         task=send_mail_batch,
-        subject=f"mail:{topic}",
+        subject=f"mail:{topic}"[:200],
         finished=_forget_content,
     )
 
