@@ -68,6 +68,12 @@ class Config:
     ROOM_REMOVAL_SWEEP_SECONDS = float(_env("ROOM_REMOVAL_SWEEP_SECONDS", "2"))
     # Bilateral meeting requests one person may send per hour (bilaterals/service.py).
     BILATERAL_REQUESTS_PER_HOUR = _env_int("BILATERAL_REQUESTS_PER_HOUR", 10)
+    # SQLite: a server process copies the write-ahead log back into the database from a thread
+    # of its own this often (seconds), never on the live loop (wsgi.py); 0 leaves it to SQLite,
+    # which does it inside a commit, stalling every socket while it writes and syncs.
+    SQLITE_CHECKPOINT_SECONDS = float(_env("SQLITE_CHECKPOINT_SECONDS", "1"))
+    # The most connections (sockets and requests) one web process holds at once.
+    MAX_CONNECTIONS = _env_int("MAX_CONNECTIONS", 10_000)
     # With several workers: a dead worker's sockets leave every room's people within this time.
     PRESENCE_TTL_SECONDS = float(_env("PRESENCE_TTL_SECONDS", "15"))
     # werkzeug's password hashing method; tests use a cheap one.

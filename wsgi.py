@@ -34,9 +34,10 @@ else:
 
 import gc  # noqa: E402
 import logging  # noqa: E402
+import sqlite3  # noqa: E402
 
-from eventhub import create_app  # noqa: E402
-from eventhub.extensions import socketio  # noqa: E402
+from eventhub import create_app, extensions  # noqa: E402
+from eventhub.extensions import db, socketio  # noqa: E402
 
 # The configuration must not disagree with the library patched above.
 app = create_app(ASYNC_MODE=ASYNC_MODE)
@@ -48,6 +49,65 @@ app = create_app(ASYNC_MODE=ASYNC_MODE)
 gc.collect()
 gc.freeze()
 gc.set_threshold(50_000, 50, 100)
+
+
+def real_thread(target) -> None:
+    """Run `target` in an operating-system thread, outside the green loop: the library's
+    originals, since the patched `threading` would make it one more greenlet."""
+    if ASYNC_MODE == "gevent":
+        from gevent import monkey
+
+        monkey.get_original("_thread", "start_new_thread")(target, ())
+    else:
+        from eventlet import patcher
+
+        patcher.original("_thread").start_new_thread(target, ())
+
+
+def original_sleep(seconds: float) -> None:
+    if ASYNC_MODE == "gevent":
+        from gevent import monkey
+
+        monkey.get_original("time", "sleep")(seconds)
+    else:
+        from eventlet import patcher
+
+        patcher.original("time").sleep(seconds)
+
+
+def checkpoint_off_the_loop() -> None:
+    """SQLite: copy the write-ahead log back into the database from a thread of our own.
+
+    SQLite checkpoints inside the commit that fills the log past 1000 pages: it writes and
+    syncs megabytes there, and on one green loop every socket waits for it (at 500 members it
+    was most of the rooms' 99th percentile, docs/performance.md). Here commits never
+    checkpoint; a real thread runs a passive checkpoint every SQLITE_CHECKPOINT_SECONDS, on its
+    own connection, and sqlite3 lets go of the interpreter while it writes, so the loop goes on.
+    """
+    every = app.config["SQLITE_CHECKPOINT_SECONDS"]
+    with app.app_context():
+        url = db.engine.url
+        if (
+            url.get_backend_name() != "sqlite"
+            or url.database in (None, "", ":memory:")
+            or every <= 0
+        ):
+            return
+        extensions.SQLITE_AUTOCHECKPOINT_PAGES = 0
+        db.engine.dispose()  # connections opened while starting up still checkpoint inline
+    path = url.database
+    log = logging.getLogger(__name__)
+
+    def run() -> None:
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        while True:
+            original_sleep(every)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error as error:  # busy, or the disk: the next round tries again
+                log.warning("SQLite checkpoint failed: %s", error)
+
+    real_thread(run)
 
 
 def listen(host: str, port: int):
@@ -74,11 +134,19 @@ def serve(host: str, port: int) -> None:
             "EVENTHUB_ASYNC_MODE=eventlet: eventlet is deprecated upstream and psycopg 3 does not "
             "cooperate with it; gevent is the default and recommended mode"
         )
-        eventlet.wsgi.server(listen(host, port), app, log_output=app.debug)
+        # eventlet's default pool holds 1024 connections; the next ones wait unanswered.
+        eventlet.wsgi.server(
+            listen(host, port), app, log_output=app.debug, max_size=app.config["MAX_CONNECTIONS"]
+        )
     else:
         from gevent.pywsgi import WSGIServer
 
-        WSGIServer(listen(host, port), app, log="default" if app.debug else None).serve_forever()
+        WSGIServer(
+            listen(host, port),
+            app,
+            log="default" if app.debug else None,
+            spawn=app.config["MAX_CONNECTIONS"],
+        ).serve_forever()
 
 
 if __name__ == "__main__":
@@ -86,5 +154,6 @@ if __name__ == "__main__":
     port = int(os.environ.get("EVENTHUB_PORT", "5000"))
     if socketio.async_mode != ASYNC_MODE:
         raise SystemExit(f"Socket.IO runs in {socketio.async_mode!r} mode, not {ASYNC_MODE!r}")
+    checkpoint_off_the_loop()
     print(f"EventHub serving on http://{host}:{port} ({ASYNC_MODE})", flush=True)
     serve(host, port)

@@ -90,7 +90,8 @@ if __name__ == "__main__":
     if args.mode == "eventlet":
         import eventlet.wsgi
 
-        eventlet.wsgi.server(listen(args.host, args.port), app, log_output=False)
+        # As wsgi.py: eventlet's default pool stops at 1024 connections.
+        eventlet.wsgi.server(listen(args.host, args.port), app, log_output=False, max_size=10_000)
     elif args.mode == "gevent":
         from gevent.pywsgi import WSGIServer
 

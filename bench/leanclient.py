@@ -42,8 +42,10 @@ class LeanSocket:
 
     async def connect(self, timeout: float = 30) -> None:
         self.closed.clear()
-        self.ws = await self.http.ws_connect(
-            self.url, headers=self.headers, autoping=True, max_msg_size=0, timeout=timeout
+        # ws_connect's own `timeout` is for closing; the whole handshake is bounded here.
+        self.ws = await asyncio.wait_for(
+            self.http.ws_connect(self.url, headers=self.headers, autoping=True, max_msg_size=0),
+            timeout,
         )
         opened = await self.ws.receive_str(timeout=timeout)
         if not opened.startswith("0"):

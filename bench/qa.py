@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import multiprocessing as mp
 import os
 import random
@@ -67,35 +68,35 @@ def prepare(database_url: str, members: int) -> tuple[int, list[str]]:
     return plenary_id, emails
 
 
-async def _member(url, cookie, session_id, plan, start_at, duration, index, out):
+async def _member(http, url, cookie, session_id, plan, start_at, duration, index, out):
     try:
-        await _act(url, cookie, session_id, plan, start_at, duration, index, out)
+        await _act(http, url, cookie, session_id, plan, start_at, duration, index, out)
     except Exception as error:  # one member's failure is reported, not a hung benchmark
         print(f"member {index}: {error!r}", file=sys.stderr, flush=True)
         out.put((index, [], []))
 
 
-async def _act(url, cookie, session_id, plan, start_at, duration, index, out):
-    import socketio
+async def _act(http, url, cookie, session_id, plan, start_at, duration, index, out):
+    from bench.leanclient import LeanSocket
 
-    client = socketio.AsyncClient(reconnection=False)
+    client = LeanSocket(http, url, {"Cookie": cookie})  # the lean client: bench/rooms.py
     receipts: list[tuple[float, int, int]] = []  # (time, question, count)
     votes_sent: list[tuple[float, int, int]] = []  # (send time, question, count in ack)
     asked: list[int] = []
     known: list[int] = []
 
-    @client.on("qa_votes")
-    async def _votes(data):
+    def _votes(data):
         now = time.time()
         for qid, count in data["votes"].items():
             receipts.append((now, int(qid), count))
 
-    @client.on("qa_question")
-    async def _question(q):
+    def _question(q):
         if q.get("state") == "open" and q["id"] not in known:
             known.append(q["id"])
 
-    await client.connect(url, headers={"Cookie": cookie}, transports=["websocket"])
+    client.on("qa_votes", _votes)
+    client.on("qa_question", _question)
+    await client.connect()
     ack = await client.call("qa_join", {"session": session_id}, timeout=60)
     known.extend(q["id"] for q in ack["questions"])
     await asyncio.sleep(max(0.0, start_at - time.time()))
@@ -120,9 +121,14 @@ async def _act(url, cookie, session_id, plan, start_at, duration, index, out):
 
 
 def _process(url, cookies, session_id, plans, start_at, duration, first, out):
+    import aiohttp
+
+    gc.disable()  # as bench/loadgen.py: no collector pauses in the generator's loop
+
     async def run():
-        await asyncio.gather(*(_member(url, c, session_id, p, start_at, duration, first + i, out)
-                               for i, (c, p) in enumerate(zip(cookies, plans, strict=True))))  # fmt: skip
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            await asyncio.gather(*(_member(http, url, c, session_id, p, start_at, duration, first + i, out)
+                                   for i, (c, p) in enumerate(zip(cookies, plans, strict=True))))  # fmt: skip
 
     asyncio.run(run())
 

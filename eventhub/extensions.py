@@ -36,6 +36,13 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+# Pages of write-ahead log after which the committing connection copies the log back into the
+# database: SQLite's default. A server process sets 0 and checkpoints from a thread of its own
+# (wsgi.py): a checkpoint writes and syncs megabytes, and inside a commit on the live loop it
+# would hold up every socket meanwhile.
+SQLITE_AUTOCHECKPOINT_PAGES = 1000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """SQLite, the embedded default: enforce foreign keys; write-ahead log for concurrent readers.
@@ -51,4 +58,5 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={int(SQLITE_AUTOCHECKPOINT_PAGES)}")
     cursor.close()

@@ -66,7 +66,7 @@ def run_migrations_offline():
 def render_item(type_, obj, autogen_context):
     """Write the app's column types as what the database stores, so that a migration never
     imports application code (which may move): UTCDateTime is a timezone-aware DateTime."""
-    from eventhub.types import UTCDateTime
+    from eventhub.timestamps import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session as OrmSession
 
 from eventhub import create_app
 from eventhub.accounts.models import Person
@@ -75,10 +76,11 @@ def session_id_for(person: Person) -> str:
 
 
 def app_with_tables(database_url: str, **config) -> Iterator[Flask]:
-    """A test app on `database_url` with every table created, its context pushed; then dropped.
+    """A test app on a fresh database: every table created, its context pushed; then dropped.
 
-    The one way tests build an app: `app` below, `limited_app`, and the scale-out tests' app
-    on PostgreSQL all go through here.
+    For the tests marked `fresh_database` and the apps of tests whose commits must really be
+    committed (other connections, threads or processes read them): the scale-out tests' app on
+    PostgreSQL goes through here too.
     """
     app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url, **config)
     app.test_client_class = FreshClient
@@ -91,19 +93,86 @@ def app_with_tables(database_url: str, **config) -> Iterator[Flask]:
         _db.engine.dispose()
 
 
+# Sessions that join a connection already in a transaction (the rolled-back tests' connection)
+# work in a savepoint of it: their commit releases the savepoint, their rollback returns to
+# it, and the test's transaction stays open. With an engine (a fresh database) this changes
+# nothing.
+_db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+
+
+def app_rolled_back(database_url: str, **config) -> Iterator[Flask]:
+    """A test app on `database_url` (its tables made already) whose every write, committed or
+    not, is rolled back when the test ends, on SQLite and on PostgreSQL alike.
+
+    SQLAlchemy's "joining a Session into an external transaction": one connection, in a
+    transaction begun here, stands in for the app's engine (`db.engines`, which
+    Flask-SQLAlchemy's sessions take their bind from), so every session of the test, its
+    requests and its jobs works in a savepoint of that transaction. What another connection,
+    thread or process reads never includes it: such tests take the `fresh_database` marker.
+    """
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url, **config)
+    app.test_client_class = FreshClient
+    with app.app_context():
+        engine = _db.engine
+        connection = engine.connect()
+        if connection.dialect.name == "sqlite":
+            # pysqlite begins its own transactions, late, so that releasing the first
+            # savepoint would commit: it begins none, and this BEGIN is the test's transaction
+            # (SQLAlchemy's recipe for savepoints on pysqlite).
+            connection.connection.dbapi_connection.isolation_level = None
+        transaction = connection.begin()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+        _db.engines[None] = connection
+        _JOINS.clear()
+        try:
+            yield app
+        finally:
+            _db.session.remove()
+            _db.engines[None] = engine
+            transaction.rollback()
+            connection.close()
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_with_tables(tmp_path_factory) -> str:
+    """The URL of a SQLite database whose tables are made once for the whole run: each test's
+    writes to it are rolled back (`app_rolled_back`)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite'}"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        _db.create_all()
+        _db.engine.dispose()
+    return url
+
+
+def _test_app(request, tmp_path, name: str, **config) -> Iterator[Flask]:
+    """A rolled-back app, or one on a fresh database for a test marked `fresh_database`."""
+    if request.node.get_closest_marker("fresh_database"):
+        return app_with_tables(f"sqlite:///{tmp_path / name}", **config)
+    return app_rolled_back(request.getfixturevalue("database_with_tables"), **config)
+
+
 @pytest.fixture
-def app(tmp_path):
-    yield from app_with_tables(
-        f"sqlite:///{tmp_path / 'test.sqlite'}", REPORT_FILES_DIR=str(tmp_path / "report-files")
+def app(request, tmp_path):
+    """The app on the test database, its context pushed; what the test wrote is rolled back at
+    its end. A test whose commits another connection, thread or process must read (a real
+    server, a browser, concurrent threads) is marked `fresh_database`: its app gets a database
+    of its own, made and dropped around it."""
+    yield from _test_app(
+        request, tmp_path, "test.sqlite", REPORT_FILES_DIR=str(tmp_path / "report-files")
     )
 
 
 @pytest.fixture
-def limited_app(tmp_path):
+def limited_app(request, tmp_path):
     """An app whose HTTP rate limits are on and low: 3 sign-ins a minute (per account and per
     address), 2 invitations an hour."""
-    yield from app_with_tables(
-        f"sqlite:///{tmp_path / 'limited.sqlite'}",
+    yield from _test_app(
+        request,
+        tmp_path,
+        "limited.sqlite",
         RATELIMIT_ENABLED=True,
         LOGIN_RATE_LIMIT="3 per minute",
         LOGIN_ADDRESS_RATE_LIMIT="3 per minute",
@@ -127,16 +196,28 @@ class Queries:
         return len(self.statements)
 
 
+# The savepoints by which sessions join a rolled-back test's connection: the fixture's
+# bookkeeping, not the app's statements, so `count_queries` leaves them out (and counts the
+# release of one as the commit it stands for).
+_JOINS: set[str] = set()
+
+
+@sa_event.listens_for(OrmSession, "after_begin")
+def _note_join(session, transaction, connection) -> None:
+    if transaction.parent is None and connection.in_nested_transaction():
+        _JOINS.add(connection.get_nested_transaction()._savepoint)
+
+
 @pytest.fixture
 def count_queries(app):
     """`with count_queries() as queries:` records every SQL statement run inside the block
     (`len(queries)`, `queries.statements`) and the commits (`queries.commits`), to lock a hot
-    path's cost in a test (Indico's fixture of the same name does the same)."""
+    path's cost in a test (Indico's fixture of the same name does the same). In a rolled-back
+    test a commit releases a savepoint: counted as the commit, its statements left out."""
 
     @contextmanager
     def count() -> Iterator[Queries]:
         queries = Queries()
-        engine = _db.engine
 
         def on_execute(conn, cursor, statement, parameters, context, executemany):
             queries.statements.append(statement)
@@ -144,13 +225,29 @@ def count_queries(app):
         def on_commit(conn):
             queries.commits += 1
 
-        sa_event.listen(engine, "before_cursor_execute", on_execute)
-        sa_event.listen(engine, "commit", on_commit)
+        def on_release(conn, name, context):
+            if name in _JOINS:
+                queries.commits += 1
+
+        listeners = [
+            ("before_cursor_execute", on_execute),
+            ("commit", on_commit),
+            ("release_savepoint", on_release),
+        ]
+        bind = _db.engine  # the rolled-back test's connection, or a fresh database's engine
+        for name, listener in listeners:
+            sa_event.listen(bind, name, listener)
         try:
             yield queries
         finally:
-            sa_event.remove(engine, "before_cursor_execute", on_execute)
-            sa_event.remove(engine, "commit", on_commit)
+            for name, listener in listeners:
+                sa_event.remove(bind, name, listener)
+            bookkeeping = {
+                f"{verb} {name}"
+                for name in _JOINS
+                for verb in ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+            }
+            queries.statements[:] = [s for s in queries.statements if s not in bookkeeping]
 
     return count
 

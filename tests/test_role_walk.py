@@ -299,12 +299,11 @@ def _form(data: dict, ids: dict) -> dict:
 def snapshot(db) -> dict:
     """Every row of every table but the people's own (sign-ins may touch those)."""
     db.session.expire_all()
-    tables = [t for t in inspect(db.engine).get_table_names() if not t.startswith("person")]
-    with db.engine.connect() as connection:
-        return {
-            t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"')).all()))
-            for t in tables
-        }
+    connection = db.session.connection()  # where the test's writes are, committed or not
+    tables = [t for t in inspect(connection).get_table_names() if not t.startswith("person")]
+    return {
+        t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"')).all())) for t in tables
+    }
 
 
 def _client(app, login, person):

@@ -17,7 +17,7 @@ from tests.live import RoomMember, sign_in
 
 live_server = live.live_server  # the fixture
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.slow, pytest.mark.fresh_database, pytest.mark.timeout(120)]
 
 
 @pytest.fixture

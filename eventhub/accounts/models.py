@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 
 
 class Person(UserMixin, db.Model):

@@ -18,7 +18,7 @@ from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db, socketio
 from ..ids import parse_id
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Person, SignIn
 
 # A sign-in's "last active" time is written at most this often (not on every request).

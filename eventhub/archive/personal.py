@@ -20,7 +20,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..permissions import forget_memberships
 from ..programme.models import Event, Invitation, Membership, Role
-from ..types import utcnow
+from ..timestamps import utcnow
 
 PROFILE_FIELDS = ("email", "name", "display_name", "language", "timezone", "active", "created_at")
 

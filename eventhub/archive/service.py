@@ -29,7 +29,7 @@ from sqlalchemy import Date, Enum, LargeBinary, Table, insert, select, update
 from ..accounts.models import Person
 from ..errors import Conflict, Invalid
 from ..extensions import db
-from ..types import UTCDateTime
+from ..timestamps import UTCDateTime
 
 FORMAT = "eventhub-event-archive"
 VERSION = 1

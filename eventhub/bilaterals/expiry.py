@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import notify
 from .models import Bilateral, BilateralSlot, BilateralState
 

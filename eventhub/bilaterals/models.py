@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Person
 from ..extensions import db
 from ..programme.models import BilateralWindow, Event, Network, _enum
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 
 
 class Accepting(enum.StrEnum):

@@ -19,7 +19,7 @@ from ..calendar.feeds import Party, build_invite
 from ..i18n import fmt_day, fmt_time, fmt_zone
 from ..mail import Attachment
 from ..programme import activity
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import rules
 from .ics import entry_for, in_calendars
 from .models import Bilateral, BilateralState

@@ -12,7 +12,7 @@ from ..i18n import viewer_zone, zone_source
 from ..programme import windows as bilateral_windows
 from ..programme.models import Event, Session, SessionKind
 from ..programme.service import event_by_slug, session_by_key
-from ..types import utcnow
+from ..timestamps import utcnow
 from ..web import requires
 from . import booking
 from .forms import MessageForm, MoveForm, WindowForm

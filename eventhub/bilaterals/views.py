@@ -18,7 +18,7 @@ from ..programme.hooks import EventLink
 from ..programme.models import Event
 from ..programme.service import event_by_slug, join_link_state
 from ..programme.views import city
-from ..types import utcnow
+from ..timestamps import utcnow
 from ..web import requires
 from . import booking, rules, service
 from .forms import (

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..extensions import db
 from ..programme.models import Event, WorkingGroup
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import queries
 from .models import (
     BoardItem,

@@ -17,7 +17,7 @@ from ..accounts.models import Person
 from ..extensions import db
 from ..programme.models import GuidingQuestion, WorkingGroup
 from ..rooms.models import Message
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 
 # The longest text an item may carry (characters); also used by forms and socket payloads.
 MAX_TEXT = 2000

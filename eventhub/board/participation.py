@@ -10,7 +10,7 @@ from ..extensions import db
 from ..permissions import may
 from ..programme import activity
 from ..text import has_controls, is_blank
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import MAX_COMMENT, BoardItem, Comment, Endorsement, ItemState, item_reference
 from .queries import state_label
 from .rules import require_member, require_not_final, require_open

@@ -19,7 +19,7 @@ from ..permissions import may
 from ..programme import activity
 from ..programme.models import WorkingGroup
 from ..text import has_controls
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import (
     MAX_SUMMARY,
     BoardItem,

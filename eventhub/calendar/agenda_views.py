@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..bilaterals import service as bilaterals
 from ..i18n import viewer_zone, zone_source
-from ..types import utcnow
+from ..timestamps import utcnow
 from ..web import signed_in
 from . import agenda
 

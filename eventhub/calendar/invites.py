@@ -36,7 +36,7 @@ from ..extensions import db
 from ..i18n import fmt_range, fmt_zone, valid_zone
 from ..permissions import TAKING_PART
 from ..programme.models import Event, Membership, Role, Session, WorkingGroup
-from ..types import utcnow
+from ..timestamps import utcnow
 from .feeds import Party, build_invite, one_line
 from .service import entries_for
 

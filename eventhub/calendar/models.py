@@ -11,7 +11,7 @@ from ..accounts.models import Person
 from ..extensions import db
 from ..outbox.models import DeliveryState, delivery_state_column
 from ..programme.models import Event, Session
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 
 
 class InviteDelivery(db.Model):

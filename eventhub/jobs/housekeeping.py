@@ -11,7 +11,7 @@ from huey import crontab
 from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Job, JobState
 from .queue import periodic, requeue, task, task_named
 

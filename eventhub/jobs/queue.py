@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Job, JobState
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from flask import current_app
 from ..extensions import db
 from ..jobs import Task, enqueue_after_commit
 from ..mail import DeliveryError, Mailer, mail_configured, smtp_connection
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import DeliveryState
 
 log = logging.getLogger(__name__)

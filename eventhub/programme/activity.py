@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 from .models import Event
 
 MAX_REASON = 1000

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from ..accounts.models import Person
 from ..errors import Invalid
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import activity
 from .models import Event, Session, SessionKind, WorkingGroup
 

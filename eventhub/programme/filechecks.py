@@ -44,8 +44,8 @@ def from_local(naive: datetime, zone: ZoneInfo) -> datetime:
 def instant_in(local: datetime, zone: ZoneInfo) -> datetime:
     """The UTC instant of a time typed in `zone` (one with an offset is taken as written).
 
-    Invalid, saying why, for a time the clocks skip or repeat there: the messages every form
-    shows for such a time (a programme file's problems also suggest an explicit offset).
+    Invalid, saying why, for a time the clocks skip or repeat there: the one set of messages
+    for such a time, in the session forms, a programme file's problems and wherever else.
     """
     if local.tzinfo is not None:
         return local.astimezone(UTC)

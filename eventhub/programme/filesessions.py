@@ -3,20 +3,18 @@ recordings."""
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from ..errors import Invalid
 from ..plain import from_plain
 from .filechecks import (
     BAD,
-    AmbiguousTime,
     Field,
-    NonExistentTime,
     Problems,
-    from_local,
+    instant_in,
     language,
     read_tables,
     to_local,
@@ -146,40 +144,13 @@ def _instant(problems: Problems, path: str, value: Any, zone: ZoneInfo | None) -
     """An aware UTC datetime: as written when it has an offset, else read in the event's zone."""
     if value is BAD:
         return BAD
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    if zone is None:
+    if value.tzinfo is None and zone is None:
         return BAD  # the event's time zone is missing or wrong, and reported as such
     try:
-        return from_local(value, zone)
-    except NonExistentTime:
-        before = value.replace(tzinfo=zone, fold=0)
-        problems.add(
-            path,
-            _(
-                "%(time)s does not exist in %(zone)s: the clocks go forward then; write "
-                "another time, or give an explicit offset such as %(example)s",
-                time=value.isoformat(),
-                zone=zone.key,
-                example=before.isoformat(),
-            ),
-        )
-    except AmbiguousTime:
-        first = value.replace(tzinfo=zone, fold=0).isoformat()
-        second = value.replace(tzinfo=zone, fold=1).isoformat()
-        problems.add(
-            path,
-            _(
-                "%(time)s happens twice in %(zone)s: the clocks go back then; write it "
-                "with an explicit offset, %(first)s for the first time or %(second)s "
-                "for the second",
-                time=value.isoformat(),
-                zone=zone.key,
-                first=first,
-                second=second,
-            ),
-        )
-    return BAD
+        return instant_in(value, zone)
+    except Invalid as error:  # a time the clocks skip or repeat: the forms' own message
+        problems.add(path, error.message)
+        return BAD
 
 
 def build(cls: type, values: dict) -> Any:

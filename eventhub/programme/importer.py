@@ -11,7 +11,7 @@ from sqlalchemy import literal, select
 
 from ..extensions import db
 from ..limits import check_programme_file
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import activity
 from .filechecks import Problems
 from .filedata import EventData, NetworkData, PartnerData, Programme, SessionData, WorkingGroupData

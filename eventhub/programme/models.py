@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 from .texts import DEFAULT_LANGUAGE, LocalText, Translated, choose
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..i18n import same_wall_clock, viewer_zone, zone_source
 from ..permissions import may
-from ..types import utcnow
+from ..timestamps import utcnow
 from ..web import public, requires
 from . import hooks, service
 from .models import Event, Session, WorkingGroup

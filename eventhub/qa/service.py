@@ -19,7 +19,7 @@ from ..permissions import may, require
 from ..programme import activity
 from ..programme.models import Session
 from ..text import has_controls, is_blank
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import EDITABLE, LISTED, AudienceQuestion, PlenaryQA, QuestionState, QuestionVote
 
 MAX_BODY = 500

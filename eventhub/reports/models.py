@@ -13,7 +13,7 @@ from ..accounts.models import Person
 from ..extensions import db
 from ..plain import from_plain
 from ..programme.models import Event, Network, WorkingGroup
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 from .data import Adoption, Edition, ReportData, from_json
 
 

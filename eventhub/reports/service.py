@@ -12,7 +12,7 @@ from ..extensions import db
 from ..permissions import may
 from ..programme import activity
 from ..programme.models import Event
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import builds
 from .collect import collect
 from .data import ReportData, canonical_json, content_hash

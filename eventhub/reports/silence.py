@@ -25,7 +25,7 @@ from ..outbox import queue as queue_mail
 from ..permissions import TAKING_PART, may, memberships
 from ..plain import to_plain
 from ..programme.models import Event, Membership, Role
-from ..types import utcnow
+from ..timestamps import utcnow
 from .collect import collect
 from .data import Adoption, canonical_json, content_hash
 from .models import (

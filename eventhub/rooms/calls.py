@@ -18,7 +18,7 @@ from ..extensions import db
 from ..permissions import may
 from ..programme.models import Session, WorkingGroup
 from ..programme.service import JoinLink, join_link_state
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Room
 from .service import removal
 

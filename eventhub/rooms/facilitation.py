@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from ..accounts.models import Person
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import voices
 from .models import Hand, Room
 from .service import may_enter, questions, removal

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Person
 from ..extensions import db
 from ..programme.models import Event, GuidingQuestion, Session, WorkingGroup
-from ..types import UTCDateTime, utcnow
+from ..timestamps import UTCDateTime, utcnow
 
 
 class RoomKind(enum.StrEnum):

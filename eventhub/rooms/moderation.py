@@ -13,7 +13,7 @@ from ..extensions import db
 from ..permissions import forget_memberships
 from ..programme import activity
 from ..text import has_controls
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Hand, Message, MessageReport, Room, RoomMute, RoomRemoval
 from .service import is_moderator, removal
 

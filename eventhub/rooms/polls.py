@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Poll, PollAnswer, PollKind, Room
 
 MAX_QUESTION = 300

@@ -25,7 +25,7 @@ from ..permissions import room_access
 from ..programme.models import PLENARY_KINDS, GuidingQuestion, Membership, Role, Session
 from ..programme.roles import shown_role
 from ..text import has_controls, is_blank
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Message, Room, RoomMute, RoomRemoval
 from .service import MAX_BODY, Muted, check_entry, mute_in_force
 

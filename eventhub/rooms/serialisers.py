@@ -14,7 +14,7 @@ from ..markup import render_light
 from ..programme import identity
 from ..programme.models import GuidingQuestion, Role
 from ..programme.roles import shown_roles
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import facilitation, moderation, polls, presence, voices
 from .models import Hand, Message, MessageReport, Poll, Room
 from .posting import Posted

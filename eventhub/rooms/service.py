@@ -15,7 +15,7 @@ from ..errors import NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import memberships, room_access
 from ..programme.models import GuidingQuestion, Session, WorkingGroup
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Message, Room, RoomKind, RoomMute, RoomRemoval
 
 MAX_BODY = 4000

@@ -21,7 +21,7 @@ from ..realtime import (
     on_disconnect,
     socket_sign_in,
 )
-from ..types import utcnow
+from ..timestamps import utcnow
 from . import facilitation, moderation, posting, presence, removals, serialisers, service, voices
 from .models import Room
 from .payloads import (

@@ -16,7 +16,7 @@ from ..accounts.models import Person
 from ..extensions import db
 from ..permissions import TAKING_PART
 from ..programme.models import Membership, Network
-from ..types import utcnow
+from ..timestamps import utcnow
 from .models import Message, Room
 
 

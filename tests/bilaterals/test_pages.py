@@ -12,7 +12,7 @@ from eventhub.bilaterals import booking, service
 from eventhub.bilaterals.models import Bilateral, BilateralState
 from eventhub.calendar import service as calendar
 from eventhub.programme.fileexport import export_programme
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 from tests.smtp import mail_server
 
 from .conftest import slot

@@ -70,8 +70,11 @@ def browser(playwright_driver, tmp_path):
 
 
 @pytest.fixture
-def server(app, live_server):  # noqa: F811  (the fixture imported above)
+def server(request, app, live_server):  # noqa: F811  (the fixture imported above)
     """`server()` starts the real server on the test database; call it once the data is in."""
+    assert request.node.get_closest_marker("fresh_database"), (
+        "a real server reads the database from another process: mark the test fresh_database"
+    )
 
     def start():
         from eventhub.extensions import db

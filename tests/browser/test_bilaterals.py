@@ -17,7 +17,7 @@ from eventhub.programme.models import Session, SessionKind
 
 from .conftest import PHONE, screenshot, sign_in, visible_text
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 PURPOSE = "Early-warning networks in South-East Asia"
 

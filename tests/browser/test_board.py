@@ -9,7 +9,7 @@ from eventhub.rooms.models import Message, Room, RoomKind
 
 from .conftest import PHONE, screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 
 @pytest.fixture

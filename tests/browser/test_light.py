@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from eventhub.programme.models import Role
 
 from .conftest import DESKTOP, PHONE, screenshot, sign_in, visible_text
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 ANSWER = "550 5.1.1 <fatou@example.org>: Recipient address rejected: User unknown"
 

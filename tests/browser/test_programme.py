@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import PHONE, screenshot, sign_in, visible_text
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 # The test event's opening: 2030-03-02 09:00 UTC, which is 10:00 in Rome and 17:00 in Manila.
 

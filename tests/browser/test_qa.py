@@ -9,7 +9,7 @@ from eventhub.programme.models import Attribution
 
 from .conftest import PHONE, screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 LIVE = "#qa-connection[data-state=online]"
 

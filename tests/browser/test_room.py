@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import PHONE, screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 CONNECTED = "#room-connection[data-state=connected]"
 

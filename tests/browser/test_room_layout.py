@@ -11,11 +11,11 @@ import pytest
 
 from eventhub.rooms import posting
 from eventhub.rooms.service import room_for_group
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 
 from .conftest import DESKTOP, PHONE, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.fresh_database]
 
 CONNECTED = "#room-connection[data-state=connected]"
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"

@@ -15,7 +15,7 @@ from eventhub.reports.collect import collect
 from eventhub.reports.data import content_hash
 from eventhub.reports.jobs import build_file
 from eventhub.reports.models import ReportFile
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 
 from .conftest import wait_for
 

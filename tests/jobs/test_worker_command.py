@@ -18,7 +18,7 @@ from sqlalchemy import select
 from eventhub.extensions import db
 from eventhub.jobs import Job, JobState, enqueue_after_commit
 from eventhub.jobs.housekeeping import purge_finished_jobs
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 from tests.live import free_port
 
 from .conftest import wait_for

@@ -14,7 +14,7 @@ from eventhub import outbox
 from eventhub.jobs import Job
 from eventhub.outbox import DeliveryState, OutgoingMail
 from eventhub.reports import silence
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 from tests.smtp import free_port, mail_server
 
 

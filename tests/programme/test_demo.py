@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from eventhub.programme.models import Event, Session
 from eventhub.rooms.models import Message
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 
 from .test_members_cli import DEMO_PROGRAMME
 

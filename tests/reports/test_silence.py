@@ -17,7 +17,7 @@ from eventhub.i18n import fmt_datetime
 from eventhub.reports import service, silence
 from eventhub.reports.build_markdown import build_markdown
 from eventhub.reports.models import CirculationState
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 from tests.reports.helpers import html_text
 from tests.reports.test_outcome import pretoria  # noqa: F401  (the fixture)
 

@@ -8,7 +8,7 @@ import pytest
 
 from eventhub.rooms import moderation
 from eventhub.rooms.calls import call_for, group_call
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 
 LEAD = 30  # JOIN_LINK_LEAD_MINUTES's default
 

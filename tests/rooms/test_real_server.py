@@ -26,7 +26,7 @@ from tests.live import ASYNC_MODES, RoomMember, sign_in
 
 live_server = live.live_server  # the fixture
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.slow, pytest.mark.fresh_database, pytest.mark.timeout(180)]
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from eventhub.extensions import db as _db
@@ -28,6 +29,7 @@ def test_room_for_session_is_a_qa_room(db, event):
     assert room_for_session(opening).id == room.id
 
 
+@pytest.mark.fresh_database  # four threads, four connections: each commit is a real one
 def test_concurrent_senders_never_share_a_sequence_number(app, db, group, make_person, add_member):
     room = room_for_group(group)
     authors = []

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from eventhub.programme.models import Membership
 from eventhub.rooms.models import Message
-from eventhub.types import utcnow
+from eventhub.timestamps import utcnow
 from tests.rooms.conftest import emit, received
 
 

@@ -19,7 +19,7 @@ from ...errors import Invalid, NotAllowed, NotFound
 from ...extensions import db
 from ...i18n import fmt_datetime
 from ...permissions import forget_memberships
-from ...types import utcnow
+from ...timestamps import utcnow
 from .. import activity, identity
 from ..models import Event, Invitation, Membership, Role, WorkingGroup
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ...accounts import service as accounts
 from ...errors import DomainError, Invalid
 from ...extensions import db
-from ...types import utcnow
+from ...timestamps import utcnow
 from .. import demo, members
 from ..models import Event, Role
 from . import ROLE_LABELS

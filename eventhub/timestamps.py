@@ -1,4 +1,4 @@
-"""Column types shared by the domain models."""
+"""Timestamps in UTC: the column type every model stores them in, and the clock that makes them."""
 
 from datetime import UTC, datetime
 
@@ -32,4 +32,5 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
+    """Now, timezone-aware, in UTC (what every timestamp column holds)."""
     return datetime.now(UTC)
