@@ -3,6 +3,8 @@ count_queries."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,8 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import Flask, g
-from flask.testing import FlaskClient
+from flask import Flask, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
@@ -46,23 +47,39 @@ def need(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
-def fresh_g() -> None:
-    """Forget who the last request was from.
+def _in_a_context_of_its_own(call):
+    """`call` as a real server runs a request or a socket event: where the test's own app
+    context (the one `app` pushes for the test's code) is not current, so that Flask pushes
+    one for it alone, with its own `g` and database session, and tears it down at its end.
 
-    The `app` fixture keeps an app context pushed for the whole test, and Flask reuses it for
-    every test request and socket event, so `g` (Flask-Login's cached user, Flask-Babel's locale,
-    the membership cache) would leak from one client to the next. A real server gives each
-    request and event its own.
-    """
-    g.__dict__.clear()
+    The test's session is one more client of the database: what it wrote and did not commit
+    is committed first (the request must read it), and its objects are expired after (the
+    test then reads what the request changed, not what it had loaded before)."""
+
+    @functools.wraps(call)
+    def run(*args, **kwargs):
+        tests_session = _db.session() if has_app_context() else None
+        if tests_session is not None and (
+            tests_session.new or tests_session.dirty or tests_session.deleted
+        ):
+            tests_session.commit()
+        try:
+            return contextvars.Context().run(call, *args, **kwargs)
+        finally:
+            if tests_session is not None:
+                tests_session.expire_all()
+
+    return run
 
 
-class FreshClient(FlaskClient):
-    """A test client whose every request starts with a fresh `g`, as in a real server."""
+def serve_requests_in_their_own_context(app: Flask) -> None:
+    """Every test client's requests to `app` get an app context of their own, as on a real
+    server (Flask would otherwise reuse the test's and share its `g` and session)."""
+    app.wsgi_app = _in_a_context_of_its_own(app.wsgi_app)
 
-    def open(self, *args, **kwargs):
-        fresh_g()
-        return super().open(*args, **kwargs)
+
+# The same for socket events, of every test app: the one SocketIO object handles them all.
+socketio._handle_event = _in_a_context_of_its_own(socketio._handle_event)
 
 
 def session_id_for(person: Person) -> str:
@@ -83,7 +100,7 @@ def app_with_tables(database_url: str, **config) -> Iterator[Flask]:
     PostgreSQL goes through here too.
     """
     app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url, **config)
-    app.test_client_class = FreshClient
+    serve_requests_in_their_own_context(app)
     with app.app_context():
         _db.drop_all()  # a shared server database may hold a crashed run's tables
         _db.create_all()
@@ -111,7 +128,7 @@ def app_rolled_back(database_url: str, **config) -> Iterator[Flask]:
     thread or process reads never includes it: such tests take the `fresh_database` marker.
     """
     app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url, **config)
-    app.test_client_class = FreshClient
+    serve_requests_in_their_own_context(app)
     with app.app_context():
         engine = _db.engine
         connection = engine.connect()
@@ -268,15 +285,7 @@ def socket_client(app, client):
     clients = []
 
     def make(flask_client=None, **kwargs):
-        fresh_g()
         sc = socketio.test_client(app, flask_test_client=flask_client or client, **kwargs)
-        emit = sc.emit
-
-        def emit_with_fresh_g(*args, **kw):
-            fresh_g()
-            return emit(*args, **kw)
-
-        sc.emit = emit_with_fresh_g
         clients.append(sc)
         return sc
 

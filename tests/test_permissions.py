@@ -8,7 +8,6 @@ import pytest
 
 from eventhub.permissions import may, memberships, room_access
 from eventhub.programme.models import Role
-from tests.conftest import fresh_g
 
 PLACES = ("event-wide", "wg1", "wg2")
 
@@ -32,7 +31,6 @@ def test_room_access_decides_as_the_room_rules(db, make_event, make_person, add_
         group = {"event-wide": None, "wg1": wg1, "wg2": wg2}[place]
         add_member(person, event, role, group)
     db.session.commit()
-    fresh_g()
     mine = memberships(person, event)
 
     assert room_access(mine, group_id=wg1.id, plenary=False) == (

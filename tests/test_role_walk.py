@@ -22,7 +22,6 @@ from eventhub.reports.service import publish
 from eventhub.rooms.models import Message, MessageReport, Room
 from eventhub.rooms.service import room_for_group
 from eventhub.web import access_rule
-from tests.conftest import fresh_g
 from tests.rooms.conftest import _fresh_process_state  # noqa: F401  (the fixture)
 
 ORG, FAC, RAP, PAR, OBS = "organiser", "facilitator", "rapporteur", "participant", "observer"
@@ -399,7 +398,6 @@ def test_no_role_reaches_a_socket_event_beyond_it(app, db, world, login, socket_
         if role in allowed:
             continue
         before = snapshot(db)
-        fresh_g()
         ack = sock.emit(name, _fill(payload, ids), callback=True)
         if not isinstance(ack, dict) or ack.get("ok") is not False or snapshot(db) != before:
             wrong.append(f"{name} as {role}: {ack!r:.200}")
@@ -414,13 +412,11 @@ def test_every_moderator_event_of_the_walk_does_something_for_a_facilitator(
     """...or for the organiser, when only organisers may."""
     event, people, ids = world
     socks = {role: socket_client(_client(app, login, people[role])) for role in (FAC, ORG)}
-    fresh_g()
     socks[FAC].emit("join", {"room": ids["room"]}, callback=True)
     idle = []
     for name, (allowed, payload) in sorted(EVENTS.items()):
         if allowed not in (MODERATORS, ORGANISERS) or name in ("board_freeze",):
             continue
-        fresh_g()
         sock = socks[FAC if FAC in allowed else ORG]
         ack = sock.emit(name, _fill(payload, ids), callback=True)
         if not (isinstance(ack, dict) and ack.get("ok")):

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import Person
 from ..errors import NotFound
@@ -49,6 +50,9 @@ def group_by_key(slug: str, key: str, **_ignored) -> WorkingGroup:
     )
     if group is None:
         raise NotFound(_("This event has no such working group."))
+    # The event just read is the group's: without this, `group.event` (every access rule asks
+    # it) reads it again once the request holds it no more (the session keeps no object alive).
+    set_committed_value(group, "event", event)
     return group
 
 

@@ -10,7 +10,7 @@ import pytest
 from eventhub import create_app
 from eventhub.extensions import db as _db
 from eventhub.jobs import huey
-from tests.conftest import FreshClient, need
+from tests.conftest import need, serve_requests_in_their_own_context
 
 from .helpers import ThreadConsumer, wait_for  # noqa: F401  (tests import wait_for from here)
 
@@ -36,7 +36,7 @@ def queued_app(request, tmp_path):
         # A queue of its own: another test run may share the Redis database.
         JOBS_NAME=f"eventhub-test-{uuid.uuid4().hex[:12]}",
     )
-    app.test_client_class = FreshClient
+    serve_requests_in_their_own_context(app)
     with app.app_context():
         _db.create_all()
         yield app

@@ -11,7 +11,7 @@ import pytest
 from eventhub import create_app
 from eventhub.extensions import db as _db
 from eventhub.jobs import JobState, huey
-from tests.conftest import FreshClient
+from tests.conftest import serve_requests_in_their_own_context
 from tests.jobs.helpers import ThreadConsumer, wait_for
 
 DRAFT_MD = "/e/report-event/report/download?format=md&lang=fr&version=draft"
@@ -28,7 +28,7 @@ def app(tmp_path):
         JOBS_URL=f"sqlite:///{tmp_path / 'jobs.sqlite'}",
         JOBS_NAME=f"eventhub-test-{uuid.uuid4().hex[:12]}",
     )
-    app.test_client_class = FreshClient
+    serve_requests_in_their_own_context(app)
     with app.app_context():
         _db.create_all()
         yield app

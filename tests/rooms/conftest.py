@@ -7,7 +7,6 @@ import pytest
 from eventhub import realtime
 from eventhub.rooms import presence
 from eventhub.rooms.service import room_for_group, room_for_session
-from tests.conftest import fresh_g
 
 
 @pytest.fixture(autouse=True)
@@ -81,13 +80,11 @@ def joined(room, member, group):
 
 
 def connect_socket(socket_client, flask_client):
-    fresh_g()
     return socket_client(flask_client)
 
 
 def emit(sock, event: str, data=None):
     """Emit with an ack and return the ack."""
-    fresh_g()
     if data is None:
         return sock.emit(event, callback=True)
     return sock.emit(event, data, callback=True)

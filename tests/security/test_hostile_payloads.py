@@ -25,7 +25,6 @@ from eventhub.qa import service as qa
 from eventhub.rooms import presence
 from eventhub.rooms.models import Message, Room
 from eventhub.rooms.service import room_for_group
-from tests.conftest import fresh_g
 
 settings.register_profile(
     "ci",
@@ -201,7 +200,6 @@ def _socket_events() -> list[str]:
 def _check_socket_event(app, world, socket_client, caplog, event_name):
     sock = socket_client()
     assert sock.is_connected()
-    fresh_g()
     sock.emit("join", {"room": world["room"].id}, callback=True)
 
     base = world["valid"][event_name]
@@ -211,7 +209,6 @@ def _check_socket_event(app, world, socket_client, caplog, event_name):
         _db.session.expire_all()
         before = _fingerprint()
         caplog.clear()
-        fresh_g()
         ack = sock.emit(event_name, payload, callback=True)
         errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert not errors, (event_name, payload, errors[0].getMessage())

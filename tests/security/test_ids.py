@@ -9,7 +9,6 @@ import pytest
 from eventhub.ids import MAX_ID, parse_id
 from eventhub.rooms import presence
 from eventhub.rooms.service import room_for_group
-from tests.conftest import fresh_g
 
 HUGE = [MAX_ID + 1, 2**63, 2**63 + 1, 2**70]
 ALL_METHODS = ("GET", "POST")
@@ -108,7 +107,6 @@ def joined_socket(app, db, event, login_as, socket_client):
     room = room_for_group(event.working_groups[0])
     db.session.commit()
     sock = socket_client()
-    fresh_g()
     assert sock.emit("join", {"room": room.id}, callback=True)["ok"]
     yield person, room, sock
     presence.clear()
@@ -134,7 +132,6 @@ def joined_socket(app, db, event, login_as, socket_client):
 def test_socket_ids_out_of_range_get_an_invalid_ack(joined_socket, event_name, payload):
     _person, room, sock = joined_socket
     payload = {k: (room.id if v == 1 and k == "room" else v) for k, v in payload.items()}
-    fresh_g()
     ack = sock.emit(event_name, payload, callback=True)
     assert ack["ok"] is False
     assert ack["error"] == "invalid", ack

@@ -16,7 +16,7 @@ from eventhub.extensions import socketio
 from eventhub.programme.models import Attribution, Event, Membership, Role, WorkingGroup
 from eventhub.rooms.models import Message
 from eventhub.rooms.service import room_for_group
-from tests.conftest import PASSWORD, FreshClient, fresh_g, need
+from tests.conftest import PASSWORD, need, serve_requests_in_their_own_context
 
 pytestmark = pytest.mark.postgres
 
@@ -26,7 +26,7 @@ def pg_app():
     url = os.environ.get("EVENTHUB_TEST_POSTGRES_URL")
     need(bool(url), "EVENTHUB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    app.test_client_class = FreshClient
+    serve_requests_in_their_own_context(app)
     with app.app_context():
         with _db.engine.begin() as connection:  # the shared test database starts empty
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -79,9 +79,7 @@ def test_nul_and_out_of_range_ids_are_refused_before_postgresql(pg_app):
     )
     assert response.status_code in (302, 303)
 
-    fresh_g()
     sock = socketio.test_client(pg_app, flask_test_client=client)
-    fresh_g()
     assert sock.emit("join", {"room": room.id}, callback=True)["ok"]
     for event_name, payload in (
         ("send", {"room": room.id, "body": "nul\x00byte", "client_id": "n1"}),
@@ -89,7 +87,6 @@ def test_nul_and_out_of_range_ids_are_refused_before_postgresql(pg_app):
         ("history", {"room": room.id, "before": 2**40}),
         ("board_add", {"group": event.working_groups[0].id, "kind": "insight", "text": "a\x00"}),
     ):
-        fresh_g()
         ack = sock.emit(event_name, payload, callback=True)
         assert ack["ok"] is False and ack["error"] == "invalid", (event_name, ack)
     sock.disconnect()
