@@ -105,11 +105,15 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "eventhub@localhost")
-    # Calendar invites: how many go out over one SMTP connection, and how long to wait before
-    # each new try of those the server refused for now (seconds; then they are failed).
-    INVITE_BATCH_SIZE = _env_int("INVITE_BATCH_SIZE", 50)
-    INVITE_RETRY_DELAYS = tuple(
-        float(s) for s in _env("INVITE_RETRY_DELAYS", "60,300,1800").split(",") if s.strip()
+    # Every message (invitations, calendar invites, notifications, reminders) is sent by a job:
+    # how many go out over one SMTP connection, and how long to wait before each new try of
+    # those the server refused for now (seconds; then they are failed). The INVITE_* names
+    # of the first release are still read.
+    MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", _env_int("INVITE_BATCH_SIZE", 50))
+    MAIL_RETRY_DELAYS = tuple(
+        float(s)
+        for s in _env("MAIL_RETRY_DELAYS", _env("INVITE_RETRY_DELAYS", "60,300,1800")).split(",")
+        if s.strip()
     )
     # Background jobs (eventhub/jobs): where they wait. Unset: instance/jobs.sqlite (SqliteHuey);
     # redis://... for consumers on several machines.
@@ -127,6 +131,10 @@ class Config:
     JOBS_NICE = _env_int("JOBS_NICE", 10)
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
+    # A job still "running" this long after it started lost its consumer (killed, crashed): a
+    # sweep every 5 minutes fails it, or queues it again when it is safe to run twice (report
+    # builds). Longer than the longest job (a 5 x 200-item PDF: about 2 minutes here).
+    JOBS_STUCK_MINUTES = _env_int("JOBS_STUCK_MINUTES", 30)
     # Built report files, stored by content (a directory every web process and consumer
     # reaches: a shared file system when there are several machines). Unset: instance/.
     REPORT_FILES_DIR = _env("REPORT_FILES_DIR")

@@ -70,11 +70,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
 
-    from . import health, i18n, jobs, markup, realtime, web
+    from . import health, i18n, jobs, markup, outbox, realtime, web
 
     db.init_app(app)
     # Before the domains: they enqueue jobs, and their register(app) imports their tasks.
     jobs.init_app(app)
+    outbox.init_app(app)  # mail from every domain goes out through it, as jobs
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)

@@ -1,7 +1,7 @@
 """Outgoing e-mail over SMTP (standard library), configured by EVENTHUB_MAIL_* settings.
 
-Only job consumers talk to the mail server (calendar invites go out as jobs); `send_mail`
-sends one message on a connection of its own, `smtp_connection()` many on one.
+Only job consumers talk to the mail server: the web process writes messages into the outbox
+(eventhub/outbox) and jobs send them over `smtp_connection()`, many on one connection.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def build_message(
     message = EmailMessage()
     message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = ", ".join(to)
-    message["Subject"] = subject
+    # A title with a line break must not break the header (nor raise).
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="eventhub")
     message.set_content(body)
@@ -52,24 +53,6 @@ def build_message(
             params=dict(p.strip().split("=", 1) for p in params if "=" in p),
         )
     return message
-
-
-def send_mail(*, to: list[str], subject: str, body: str, attachments=(), sender=None) -> bool:
-    """Send one message; False (nothing sent) when no SMTP server is configured."""
-    if not mail_configured():
-        return False
-    config = current_app.config
-    message = build_message(
-        to=to, subject=subject, body=body, attachments=attachments, sender=sender
-    )
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
-    log.info("mail %r sent to %d recipient(s)", subject, len(to))
-    return True
 
 
 class DeliveryError(Exception):

@@ -75,6 +75,7 @@ ROUTES: dict[str, tuple[str, frozenset, dict | None]] = {
     "members.change_role": ("POST", ORGANISERS, {"role": "facilitator"}),
     "members.remove": ("POST", ORGANISERS, {}),
     "members.withdraw": ("POST", ORGANISERS, {}),
+    "members.resend": ("POST", ORGANISERS, {}),
     "programme_edit.sessions": ("GET", ORGANISERS, None),
     "programme_edit.add": (
         "POST",

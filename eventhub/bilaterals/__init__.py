@@ -2,9 +2,10 @@
 
 
 def register(app) -> None:
-    """The bilateral pages (asking, answering, her settings, the organisers' table schedule)."""
+    """The bilateral pages (asking, answering, her settings, the organisers' table schedule),
+    and the periodic job that expires requests nobody answered in time."""
     from ..programme.hooks import provide_event_links
-    from . import models, organiser_views, preferences_views, views  # noqa: F401
+    from . import jobs, models, organiser_views, preferences_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     provide_event_links(app, views.event_links)

@@ -35,6 +35,7 @@ class BilateralState(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # still pending when the last time proposed came (bilaterals/expiry.py)
 
 
 class BilateralPreferences(db.Model):

@@ -1,24 +1,24 @@
 """Telling people: e-mail in the recipient's language and zone, sent only after the commit.
 
-`queue()` is called by the service inside the transaction; nothing leaves before the commit,
-and a rolled-back request sends nothing. `record()` keeps organisers' actions on the record.
+`queue()` is called by the service inside the transaction and writes the messages into the
+outbox, which jobs send once it commits: a rolled-back request sends nothing. `record()` keeps
+organisers' actions on the event's activity log.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event as sa_event
 
+from .. import outbox
 from ..accounts.models import Person
 from ..calendar.feeds import Party, build_invite
-from ..extensions import db
 from ..i18n import fmt_day, fmt_time, fmt_zone
-from ..mail import Attachment, mail_configured, send_mail
+from ..mail import Attachment
+from ..programme import activity
 from ..timestamps import utcnow
 from . import rules
 from .ics import entry_for, in_calendars
@@ -32,16 +32,7 @@ ACCEPTED = "accepted"
 DECLINED = "declined"
 CANCELLED = "cancelled"
 MOVED = "moved"
-
-_OUTBOX = "eventhub.bilaterals.outbox"
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    body: str
-    attachments: tuple[Attachment, ...] = ()
+EXPIRED = "expired"
 
 
 def _url(bilateral: Bilateral) -> str:
@@ -70,11 +61,16 @@ def _when(bilateral: Bilateral, person: Person) -> list[str]:
     ]
 
 
-def compose(kind: str, bilateral: Bilateral, person: Person) -> Mail:
+def compose(kind: str, bilateral: Bilateral, person: Person) -> outbox.Mail:
     """One person's message about `bilateral`, in her language, its times in her zone."""
     with force_locale(person.language or "en"):
         other = bilateral.other_party(person.id)
-        name = other.public_name if other is not None else bilateral.requester.public_name
+        if other is not None:
+            name = other.public_name
+        elif bilateral.network is not None:  # a network's request nobody has answered yet
+            name = bilateral.network.name
+        else:
+            name = bilateral.requester.public_name
         event = bilateral.event.title
         subjects = {
             REQUESTED: _(
@@ -97,10 +93,21 @@ def compose(kind: str, bilateral: Bilateral, person: Person) -> Mail:
                 name=name,
                 event=event,
             ),
+            EXPIRED: _(
+                "Your meeting request to %(name)s has expired (%(event)s)", name=name, event=event
+            ),
         }
         lines = [subjects[kind], ""]
+        if kind == EXPIRED:
+            lines += [
+                _(
+                    "The times proposed have passed without an answer. If you still wish to "
+                    "meet, ask again with other times."
+                ),
+                "",
+            ]
         times = _when(bilateral, person)
-        if kind in (REQUESTED, COUNTERED):
+        if kind in (REQUESTED, COUNTERED, EXPIRED):
             lines.append(_("Times proposed:"))
             lines += [f"- {t}" for t in times]
         elif times:
@@ -124,46 +131,27 @@ def compose(kind: str, bilateral: Bilateral, person: Person) -> Mail:
             )
             method = "CANCEL" if entry.cancelled else "REQUEST"
             attachments = (Attachment("bilateral.ics", f"text/calendar; method={method}", ics),)
-        return Mail(person.email, subjects[kind], "\n".join(lines), attachments)
+        return outbox.Mail(person.email, subjects[kind], "\n".join(lines), attachments)
 
 
 def queue(kind: str, bilateral: Bilateral, recipients: list[Person | None]) -> None:
-    """Compose the messages now (the data is at hand) and send them once the transaction commits."""
-    outbox = db.session.info.setdefault(_OUTBOX, [])
-    for person in recipients:
-        if person is not None and person.active:
-            outbox.append(compose(kind, bilateral, person))
-
-
-def deliver(mail: Mail) -> None:
-    """The one place bilateral mail leaves from."""
-    if not mail_configured():
-        log.info("no mail server: bilateral mail %r to %s not sent", mail.subject, mail.to)
-        return
-    send_mail(to=[mail.to], subject=mail.subject, body=mail.body, attachments=mail.attachments)
-
-
-@sa_event.listens_for(db.session, "after_commit")
-def _after_commit(session) -> None:
-    for mail in session.info.pop(_OUTBOX, []):
-        try:
-            deliver(mail)
-        except Exception:  # a mail server's failure must not undo what was committed
-            log.exception("bilateral mail to %s failed", mail.to)
-
-
-@sa_event.listens_for(db.session, "after_rollback")
-def _after_rollback(session) -> None:
-    session.info.pop(_OUTBOX, None)
+    """Compose the messages now (the data is at hand); the outbox sends them after the commit."""
+    mails = [
+        compose(kind, bilateral, person)
+        for person in recipients
+        if person is not None and person.active
+    ]
+    outbox.queue(mails, topic=f"bilateral:{bilateral.id}")
 
 
 def record(organiser: Person, action: str, bilateral: Bilateral, reason: str) -> None:
-    """An organiser's move or cancellation, on the record."""
-    log.info(
-        "%s by organiser %s on bilateral %s (event %s): %s",
-        action,
-        organiser.id,
-        bilateral.id,
-        bilateral.event.slug,
-        reason,
-    )
+    """An organiser's move or cancellation, on the event's activity log: one entry for each
+    of the two people it was done to (each person's record then holds it)."""
+    details = {"starts": bilateral.starts_at.isoformat() if bilateral.starts_at else None}
+    if bilateral.place:
+        details["table"] = bilateral.place
+    for person in (bilateral.requester, bilateral.invitee):
+        if person is not None:
+            activity.record(
+                bilateral.event, organiser, action, subject=person, reason=reason, **details
+            )

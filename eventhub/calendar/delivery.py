@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from email.message import EmailMessage
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -16,10 +16,9 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..errors import Invalid
 from ..extensions import db
-from ..jobs import enqueue_after_commit
-from ..mail import DeliveryError, mail_configured, smtp_connection
+from ..mail import mail_configured
+from ..outbox.sending import NotSent, deliver_batch, queue_batches
 from ..programme.models import Session
-from ..timestamps import utcnow
 from .invites import attendees, build_invite_for, invite_message
 from .models import DeliveryState, InviteDelivery
 
@@ -64,13 +63,10 @@ def _require_mail() -> None:
 def _queue(deliveries: list[InviteDelivery]) -> int:
     db.session.add_all(deliveries)
     db.session.flush()
-    size = current_app.config["INVITE_BATCH_SIZE"]
-    ids = [d.id for d in deliveries]
-    from .jobs import send_invites
+    if deliveries:
+        from .jobs import send_invites
 
-    for start in range(0, len(ids), size):
-        batch = ids[start : start + size]
-        enqueue_after_commit(send_invites, batch, 1, subject=f"invites:{deliveries[0].event_id}")
+        queue_batches(send_invites, deliveries, subject=f"invites:{deliveries[0].event_id}")
     return len(deliveries)
 
 
@@ -100,8 +96,8 @@ def counts(deliveries: Iterable[InviteDelivery]) -> dict[DeliveryState, int]:
 
 
 def deliver(delivery_ids: list[int], attempt: int) -> dict:
-    """Send a batch over one connection; commit each outcome as it comes (what went out stays
-    on the record if the batch dies later); queue another try for what was refused for now."""
+    """Send a batch over one connection (outbox/sending.py: each outcome committed as it
+    comes, what was refused for now queued for another try)."""
     deliveries = db.session.scalars(
         select(InviteDelivery)
         .options(
@@ -112,92 +108,22 @@ def deliver(delivery_ids: list[int], attempt: int) -> dict:
         .where(InviteDelivery.id.in_(delivery_ids), InviteDelivery.state == DeliveryState.QUEUED)
         .order_by(InviteDelivery.id)
     ).all()
-    if not deliveries:
-        return {"sent": 0, "failed": 0, "retrying": 0}
-    if not mail_configured():
-        for delivery in deliveries:
-            _record(delivery, DeliveryState.FAILED, "no mail server is configured")
-        return {"sent": 0, "failed": len(deliveries), "retrying": 0}
-    later: list[InviteDelivery] = []
-    try:
-        with smtp_connection() as mailer:
-            for delivery in deliveries:
-                _send_one(mailer, delivery, later)
-    except DeliveryError as error:
-        # The connection is gone: whatever was not tried yet waits for the next try too.
-        for delivery in deliveries:
-            if delivery.state == DeliveryState.QUEUED and delivery not in later:
-                later.append(delivery)
-                _record(delivery, DeliveryState.QUEUED, error.answer)
-    if later:
-        _try_again(later, attempt)
-    outcome = counts(deliveries)
-    return {
-        "sent": outcome[DeliveryState.SENT],
-        "failed": outcome[DeliveryState.FAILED],
-        "retrying": outcome[DeliveryState.QUEUED],
-    }
+    from .jobs import send_invites
+
+    subject = f"invites:{deliveries[0].event_id}" if deliveries else "invites"
+    return deliver_batch(deliveries, _message, attempt=attempt, task=send_invites, subject=subject)
 
 
-def _send_one(mailer, delivery: InviteDelivery, later: list[InviteDelivery]) -> None:
-    """Send one invite and record what the server said; raises DeliveryError when the
-    connection is lost (the rest of the batch then waits for the next try)."""
-    message = _message(delivery)
-    if message is None:
-        _record(delivery, DeliveryState.FAILED, "not sent: no longer invited")
-        return
-    try:
-        answer = mailer.send(message)
-    except DeliveryError as error:
-        if not error.temporary:
-            _record(delivery, DeliveryState.FAILED, error.answer)
-            return
-        later.append(delivery)
-        _record(delivery, DeliveryState.QUEUED, error.answer)
-        if error.connection_lost:
-            raise
-        return
-    _record(delivery, DeliveryState.SENT, answer)
-
-
-def _message(delivery: InviteDelivery):
+def _message(delivery: InviteDelivery) -> EmailMessage:
     person, session = delivery.person, delivery.session
     if person is None or session is None or not person.active:
-        return None
+        raise NotSent("no longer invited")
     organiser = delivery.sent_by
     if person.id not in {p.id for p in attendees(session, organiser)}:
-        return None  # removed from the group (or the session moved) since it was queued
+        raise NotSent("no longer invited")  # removed from the group since it was queued
     with force_locale(person.language or "en"):
         invite = build_invite_for(session, person, organiser)
         if invite is None:
-            return None
+            raise NotSent("no longer invited")
         delivery.method, delivery.sequence = invite.method, session.sequence
         return invite_message(invite)
-
-
-def _record(
-    delivery: InviteDelivery, state: DeliveryState, answer: str, *, tried: bool = True
-) -> None:
-    delivery.state = state
-    delivery.answer = answer[:2000]
-    delivery.attempts += 1 if tried else 0
-    delivery.updated_at = utcnow()
-    db.session.commit()
-
-
-def _try_again(later: list[InviteDelivery], attempt: int) -> None:
-    from .jobs import send_invites
-
-    delays = current_app.config["INVITE_RETRY_DELAYS"]
-    if attempt > len(delays):
-        for delivery in later:
-            _record(delivery, DeliveryState.FAILED, delivery.answer or "not sent", tried=False)
-        return
-    log.info("%d invite(s) refused for now; trying again in %ss", len(later), delays[attempt - 1])
-    enqueue_after_commit(
-        send_invites,
-        [d.id for d in later],
-        attempt + 1,
-        delay=delays[attempt - 1],
-        subject=f"invites:{later[0].event_id}",
-    )

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
 from ..extensions import db
+from ..outbox.models import DeliveryState, delivery_state_column
 from ..programme.models import Event, Session
 from ..timestamps import UTCDateTime, utcnow
-
-
-class DeliveryState(enum.StrEnum):
-    QUEUED = "queued"  # waiting for a job consumer (or for another try after a refusal)
-    SENT = "sent"  # the mail server took it
-    FAILED = "failed"  # refused for good, or still refused after every try
 
 
 class InviteDelivery(db.Model):
@@ -34,13 +28,7 @@ class InviteDelivery(db.Model):
     # Who sent it: the invite's ORGANIZER.
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     state: Mapped[DeliveryState] = mapped_column(
-        Enum(
-            DeliveryState,
-            values_callable=lambda c: [m.value for m in c],
-            native_enum=False,
-            length=20,
-        ),
-        default=DeliveryState.QUEUED,
+        delivery_state_column(), default=DeliveryState.QUEUED
     )
     # REQUEST or CANCEL, and the session's SEQUENCE, as sent.
     method: Mapped[str | None] = mapped_column(String(10))

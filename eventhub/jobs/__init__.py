@@ -35,6 +35,10 @@ Rules:
 - Calling a task directly raises TypeError; `task.run_here(...)` runs its code in this process
   (the command line does that), with no Job row.
 - `periodic(crontab(...))` runs a function on a schedule in the consumer.
+- A consumer killed in the middle of a job cannot say so: every 5 minutes housekeeping finds
+  jobs still `running` JOBS_STUCK_MINUTES after they started and fails them with an error that
+  says so, or, for a task declared safe to run twice (`task(rerun=fn)`, fn reading the
+  arguments back from the row; report builds), queues the same row again.
 
 Where jobs wait: `SqliteHuey` in `instance/jobs.sqlite` by default (no other service), or Redis
 with `EVENTHUB_JOBS_URL=redis://host:6379/0` (consumers on any machine). Consumers:

@@ -1,17 +1,24 @@
-"""Housekeeping jobs: finished jobs' rows are kept for a while, then removed."""
+"""Housekeeping jobs: finished jobs' rows are kept for a while, then removed; jobs whose
+consumer died in the middle of them are failed, or queued again when that is safe."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..timestamps import utcnow
 from .models import Job, JobState
-from .queue import periodic, task
+from .queue import periodic, requeue, task, task_named
+
+log = logging.getLogger(__name__)
+
+# A job that took its consumer down with it this many times is failed, not queued again.
+MAX_RERUNS = 3
 
 
 def purge_finished(days: int) -> int:
@@ -32,3 +39,52 @@ def purge_finished_jobs(days: int) -> dict:
 @periodic(crontab(minute="17", hour="3"))
 def nightly_purge() -> None:
     purge_finished(current_app.config["JOBS_KEEP_DAYS"])
+
+
+def sweep_stuck(limit: timedelta, *, now: datetime | None = None) -> dict:
+    """Jobs still "running" `limit` after they started: the consumer running them was killed
+    or crashed (a job that ends, even badly, says so on its row). Those whose task is safe to
+    run again (`task(rerun=...)`: report builds) are queued again, the others failed with an
+    error that says what happened. How many of each."""
+    now = now or utcnow()
+    stuck = db.session.scalars(
+        select(Job)
+        .where(Job.state == JobState.RUNNING, Job.started_at < now - limit)
+        .order_by(Job.id)
+    ).all()
+    minutes = int(limit.total_seconds() // 60)
+    counts = {"requeued": 0, "failed": 0}
+    for job in stuck:
+        started = f"{job.started_at:%Y-%m-%d %H:%M} UTC"
+        found = task_named(job.name)
+        args = found.rerun(job) if found and found.rerun and job.attempts < MAX_RERUNS else None
+        if args is not None:
+            requeue(
+                job,
+                found,
+                args,
+                f"Stuck: still running {minutes} min after it started ({started}); its consumer "
+                "stopped in the middle, so it was queued again (it is safe to run twice).",
+            )
+            counts["requeued"] += 1
+        else:
+            job.state = JobState.FAILED
+            job.error = (
+                f"Stuck: still running {minutes} min after it started ({started}); its consumer "
+                "stopped in the middle (killed or crashed). Not run again: "
+                + (
+                    f"it already stopped a consumer {job.attempts} times."
+                    if found and found.rerun
+                    else "it may have done part of its work."
+                )
+            )
+            job.finished_at = now
+            counts["failed"] += 1
+        log.warning("job %s (%s): %s", job.id, job.name, job.error)
+    db.session.flush()
+    return counts
+
+
+@periodic(crontab(minute="*/5"))
+def sweep_stuck_jobs() -> None:
+    sweep_stuck(timedelta(minutes=current_app.config["JOBS_STUCK_MINUTES"]))

@@ -96,15 +96,21 @@ def _app() -> Flask:
     return _state.app
 
 
+# Every task by its Job name, to find a stuck job's task again (housekeeping).
+_tasks: dict[str, Task] = {}
+
+
 class Task:
     """A job's code, registered with the queue. Enqueue it with `enqueue_after_commit(task, ...)`;
     `task.run_here(...)` runs it in this process, now (for the command line), with no Job row."""
 
-    def __init__(self, func: Callable, wrapper) -> None:
+    def __init__(self, func: Callable, wrapper, rerun: Callable[[Job], tuple | None] | None = None):
         self.func = func
         # Huey registers it as "module.name", and so does the Job row.
         self.name: str = f"{func.__module__}.{wrapper.name}"
         self.huey_task = wrapper
+        self.rerun = rerun
+        _tasks[self.name] = self
 
     def __call__(self, *args, **kwargs):
         raise TypeError(
@@ -126,9 +132,14 @@ def task(
     retry_backoff: float = 2,
     priority: int | None = None,
     name: str | None = None,
+    rerun: Callable[[Job], tuple | None] | None = None,
 ) -> Callable[[Callable], Task]:
     """Make `fn` a job. Failed attempts are retried `retries` times, the first after
-    `retry_delay` seconds and each next one `retry_backoff` times later."""
+    `retry_delay` seconds and each next one `retry_backoff` times later.
+
+    `rerun`, for a task that is safe to run twice (idempotent), reads the arguments to run a
+    job again from its row (None if it cannot): a job whose consumer died in the middle of it
+    is then queued again by the housekeeping sweep instead of being failed."""
 
     def decorate(fn: Callable) -> Task:
         def execute(job_id: int, *args, task=None, **kwargs):
@@ -145,7 +156,7 @@ def task(
             context=True,
             name=name or fn.__name__,
         )(execute)
-        return Task(fn, wrapper)
+        return Task(fn, wrapper, rerun)
 
     return decorate
 
@@ -263,12 +274,31 @@ def enqueue_after_commit(
     job = Job(name=task.name, subject=subject, state=JobState.QUEUED)
     db.session.add(job)
     db.session.flush()
+    _pend(task, job.id, args, kwargs, eta=eta, delay=delay, priority=priority)
+    return job
+
+
+def _pend(task: Task, job_id: int, args: tuple, kwargs: dict, **when) -> None:
     session = db.session()
     transaction = session.get_nested_transaction() or session.get_transaction()
     session.info.setdefault(_PENDING, []).append(
-        _Pending(task, job.id, args, kwargs, eta, delay, priority, transaction, _app())
+        _Pending(task, job_id, args, kwargs, transaction=transaction, app=_app(), **when)
     )
-    return job
+
+
+def task_named(name: str) -> Task | None:
+    """The task a Job row names (None: not imported in this process, or renamed since)."""
+    return _tasks.get(name)
+
+
+def requeue(job: Job, task: Task, args: tuple, reason: str) -> None:
+    """Queue `job` again, with the same row (pages that follow it keep following it), once the
+    current transaction commits; `reason` stays on the row until it runs."""
+    job.state = JobState.QUEUED
+    job.error = reason[:2000]
+    job.started_at = None
+    db.session.flush()
+    _pend(task, job.id, args, {}, eta=None, delay=None, priority=None)
 
 
 def _send(pending: _Pending) -> None:

@@ -72,6 +72,8 @@ KINDS: dict[str, tuple[str, ...]] = {
         "session.cancel",
         "session.restore",
         "programme.import",
+        "bilateral.move",
+        "bilateral.cancel",
     ),
     "report": (
         "board.freeze",

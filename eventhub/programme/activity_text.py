@@ -81,6 +81,14 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "session.cancel": lambda v: _("%(actor)s cancelled the session %(place)s.", **v),
     "session.restore": lambda v: _("%(actor)s restored the cancelled session %(place)s.", **v),
     "programme.import": lambda v: _("%(actor)s imported the programme from a file.", **v),
+    "bilateral.move": lambda v: (
+        _("%(actor)s moved the bilateral meeting of %(subject)s to %(starts)s, %(table)s.", **v)
+        if v["table"]
+        else _("%(actor)s moved the bilateral meeting of %(subject)s to %(starts)s.", **v)
+    ),
+    "bilateral.cancel": lambda v: _(
+        "%(actor)s cancelled the bilateral meeting of %(subject)s (%(starts)s).", **v
+    ),
     "board.freeze": lambda v: _("%(actor)s froze the board of %(place)s.", **v),
     "board.unfreeze": lambda v: _("%(actor)s opened the board of %(place)s again.", **v),
     "report.publish": lambda v: _("%(actor)s published version %(version)s of the report.", **v),
@@ -243,6 +251,7 @@ class Describer:
                     locale=get_locale(),
                 )
             ),
+            "table": _isolated(d["table"]) if d.get("table") else "",
             "fields": format_list(
                 [str(FIELD_LABELS.get(f, f)) for f in d.get("fields", [])] or ["—"],
                 locale=get_locale(),

@@ -21,8 +21,17 @@ from .models import PublishedReport, ReportFile
 log = logging.getLogger(__name__)
 
 
+def _rerun(job) -> tuple | None:
+    """A build is safe to run twice (it stores a file only if none is stored): its arguments,
+    read back from the job's subject, to queue it again when its consumer died mid-build."""
+    wanted = Wanted.from_subject(job.subject)
+    if wanted is None:
+        return None
+    return (wanted.event_id, wanted.version, wanted.format, wanted.language)
+
+
 # One more try for a passing failure (the database restarting); a broken build fails twice.
-@task(retries=1, retry_delay=5)
+@task(retries=1, retry_delay=5, rerun=_rerun)
 def build_file(event_id: int, version: int | None, fmt: str, language: str) -> dict:
     """Build the draft (version None, as the boards stand when the job runs) or a published
     version in one format and language; store it unless the same file is stored already."""

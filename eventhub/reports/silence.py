@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 from ..accounts.models import Person
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..mail import send_mail
+from ..outbox import Mail
+from ..outbox import queue as queue_mail
 from ..permissions import TAKING_PART, may, memberships
 from ..plain import to_plain
 from ..programme import activity
@@ -385,14 +386,14 @@ def remind_due(now: datetime | None = None, *, before: timedelta = REMIND_BEFORE
         .with_for_update(skip_locked=True)  # one reminder, whichever consumer runs it first
     ).all()
     for circulation in due:
-        for person in recipients(circulation):
-            _remind(person, circulation)
+        reminders = [_remind(person, circulation) for person in recipients(circulation)]
+        queue_mail(reminders, topic=f"circulation:{circulation.id}")  # sent after the commit
         circulation.reminded_at = now
     db.session.flush()
     return len(due)
 
 
-def _remind(person: Person, circulation: Circulation) -> None:
+def _remind(person: Person, circulation: Circulation) -> Mail:
     from ..i18n import valid_zone
     from .common import LANGUAGES
 
@@ -404,10 +405,10 @@ def _remind(person: Person, circulation: Circulation) -> None:
         deadline = format_datetime(
             circulation.deadline, format="long", tzinfo=zone, locale=language
         )
-        send_mail(
-            to=[person.email],
-            subject=_("Silence procedure: %(title)s", title=circulation.event.title),
-            body=_(
+        return Mail(
+            person.email,
+            _("Silence procedure: %(title)s", title=circulation.event.title),
+            _(
                 "The draft report of %(title)s was circulated for adoption by silence "
                 "procedure. Unless someone breaks silence before %(deadline)s (%(zone)s), it "
                 "will be adopted and published. Read it and, if you object, say why in the app.",

@@ -13,6 +13,7 @@ from eventhub.bilaterals.models import Bilateral, BilateralState
 from eventhub.calendar import service as calendar
 from eventhub.programme.fileexport import export_programme
 from eventhub.timestamps import utcnow
+from tests.smtp import mail_server
 
 from .conftest import slot
 
@@ -187,27 +188,23 @@ def test_personal_feeds_carry_the_booking_then_its_cancellation(db, event, booke
         assert after["UID"] == before[person.id]["UID"]
 
 
-def test_mail_goes_out_after_the_commit_in_her_language(
-    app, db, event, window, person, monkeypatch
-):
-    from eventhub.bilaterals import notify
-
-    sent = []
-    monkeypatch.setattr(notify, "deliver", sent.append)
+def test_mail_goes_out_after_the_commit_in_her_language(app, db, event, window, person):
     amina, liza = person(), person("Asia/Manila", language="fr")
     now = slot(0)[0] - timedelta(days=10)
-    service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=now)
-    assert sent == []  # nothing before the commit
-    db.session.commit()
-    assert [m.to for m in sent] == [liza.email]
-    assert "vous demande" in sent[0].subject
-    # 13:00 UTC is 21:00 in Manila.
-    assert "21:00" in sent[0].body
-    # A rolled-back request sends nothing.
-    service.ask(event, amina, invitee=person(), window=window, slots=[slot(1)], now=now)
-    db.session.rollback()
-    db.session.commit()
-    assert len(sent) == 1
+    with mail_server(app) as server:
+        service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=now)
+        assert server.received == []  # nothing before the commit
+        db.session.commit()
+        assert server.recipients() == [liza.email]
+        message = server.to(liza.email)
+        assert "vous demande" in message["Subject"]
+        # 13:00 UTC is 21:00 in Manila.
+        assert "21:00" in message.get_body(preferencelist=("plain",)).get_content()
+        # A rolled-back request sends nothing.
+        service.ask(event, amina, invitee=person(), window=window, slots=[slot(1)], now=now)
+        db.session.rollback()
+        db.session.commit()
+    assert len(server.received) == 1
 
 
 def test_an_organiser_makes_a_bilateral_session_a_window(
@@ -241,31 +238,31 @@ def test_an_organiser_makes_a_bilateral_session_a_window(
     assert client.get(f"/e/{event.slug}/sessions/bilaterals/bilateral-window").status_code == 403
 
 
-def test_invites_go_with_the_booking_and_the_cancellation(
-    app, db, event, window, person, monkeypatch
-):
-    from eventhub.bilaterals import notify
+def _invite_of(message) -> icalendar.Calendar:
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_payload(decode=True))
 
-    sent = []
-    monkeypatch.setattr(notify, "deliver", sent.append)
+
+def test_invites_go_with_the_booking_and_the_cancellation(app, db, event, window, person):
     amina, liza = person(), person("Asia/Manila")
     now = slot(0)[0] - timedelta(days=10)
-    asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=now)
-    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
-    db.session.commit()
-    booked = [m for m in sent if m.attachments]
-    assert {m.to for m in booked} == {amina.email, liza.email}
-    for mail in booked:
-        invite = icalendar.Calendar.from_ical(mail.attachments[0].data)
-        assert str(invite["METHOD"]) == "REQUEST"
-        vevent = next(iter(invite.walk("VEVENT")))
-        assert vevent.decoded("DTSTART") == slot(0)[0] and int(vevent["SEQUENCE"]) == 1
-    sent.clear()
-    booking.cancel(asked, liza, now=now)
-    db.session.commit()
-    assert {m.to for m in sent} == {amina.email, liza.email}
-    for mail in sent:
-        invite = icalendar.Calendar.from_ical(mail.attachments[0].data)
+    with mail_server(app) as server:
+        asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=now)
+        booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=now)
+        db.session.commit()
+        booked = [(rcpt, m) for rcpt, m in server.received if m.is_multipart()]
+        assert sorted(r for rcpt, _m in booked for r in rcpt) == sorted([amina.email, liza.email])
+        for _rcpt, message in booked:
+            invite = _invite_of(message)
+            assert str(invite["METHOD"]) == "REQUEST"
+            vevent = next(iter(invite.walk("VEVENT")))
+            assert vevent.decoded("DTSTART") == slot(0)[0] and int(vevent["SEQUENCE"]) == 1
+        server.received.clear()
+        booking.cancel(asked, liza, now=now)
+        db.session.commit()
+    assert server.recipients() == sorted([amina.email, liza.email])
+    for _rcpt, message in server.received:
+        invite = _invite_of(message)
         assert str(invite["METHOD"]) == "CANCEL"
         assert int(next(iter(invite.walk("VEVENT")))["SEQUENCE"]) == 2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from eventhub.bilaterals import booking, service
 from eventhub.bilaterals.models import Accepting, BilateralState
 from eventhub.errors import Conflict, Invalid, NotAllowed
+from eventhub.programme import activity
+from tests.smtp import mail_server
 
 from .conftest import NOW, WINDOW_START, slot
 
@@ -234,8 +237,8 @@ def manila_zone():
     return ZoneInfo("Asia/Manila")
 
 
-def test_organiser_moves_and_cancels_with_both_told(
-    db, event, window, person, make_person, add_member
+def test_organiser_moves_and_cancels_with_both_told_and_on_the_record(
+    app, db, event, window, person, make_person, add_member
 ):
     amina, liza = person(), person()
     organiser = make_person()
@@ -243,15 +246,51 @@ def test_organiser_moves_and_cancels_with_both_told(
     asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=NOW)
     booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
     db.session.commit()
-    booking.organiser_move(
-        asked, organiser, starts=slot(2)[0], place="Table 2", now=NOW, reason="Room"
+    with mail_server(app) as server:
+        booking.organiser_move(
+            asked, organiser, starts=slot(2)[0], place="Table 2", now=NOW, reason="Room"
+        )
+        assert (asked.starts_at, asked.place, asked.sequence) == (slot(2)[0], "Table 2", 2)
+        db.session.commit()
+        assert server.recipients() == sorted([amina.email, liza.email])
+        assert all("moved your meeting" in m["Subject"] for _r, m in server.received)
+        server.received.clear()
+        booking.organiser_cancel(asked, organiser, now=NOW, reason="Venue closed")
+        assert asked.state == BilateralState.CANCELLED and asked.sequence == 3
+        db.session.commit()
+    assert server.recipients() == sorted([amina.email, liza.email])
+    # On the event's activity log: each action once for each of the two people, with the reason.
+    entries, _more = activity.entries(event, kind="programme")
+    logged = sorted((e.action, e.subject_id, e.reason) for e in entries)
+    assert logged == sorted(
+        [
+            ("bilateral.move", amina.id, "Room"),
+            ("bilateral.move", liza.id, "Room"),
+            ("bilateral.cancel", amina.id, "Venue closed"),
+            ("bilateral.cancel", liza.id, "Venue closed"),
+        ]
     )
-    assert (asked.starts_at, asked.place, asked.sequence) == (slot(2)[0], "Table 2", 2)
-    outbox = db.session.info["eventhub.bilaterals.outbox"]
-    assert {m.to for m in outbox} == {amina.email, liza.email}
-    booking.organiser_cancel(asked, organiser, now=NOW, reason="Venue closed")
-    assert asked.state == BilateralState.CANCELLED and asked.sequence == 3
-    assert {m.to for m in outbox[-2:]} == {amina.email, liza.email}
+    move = next(e for e in entries if e.action == "bilateral.move")
+    assert move.actor_id == organiser.id
+    assert move.details == {"starts": slot(2)[0].isoformat(), "table": "Table 2"}
+
+
+def test_the_activity_page_says_who_moved_a_bilateral_where(
+    app, client, db, event, window, person, make_person, add_member, login
+):
+    amina, liza = person(name="Amina"), person(name="Liza")
+    organiser = make_person(name="Olga")
+    add_member(organiser, event, "organiser")
+    asked = service.ask(event, amina, invitee=liza, window=window, slots=[slot(0)], now=NOW)
+    booking.accept(asked, liza, slot_id=asked.current_slots[0].id, now=NOW)
+    booking.organiser_move(asked, organiser, starts=slot(2)[0], place="Table 2", now=NOW)
+    db.session.commit()
+    login(organiser)
+    page = client.get(f"/e/{event.slug}/activity").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    # 14:00 UTC is 15:00 in Vienna, the event's zone.
+    assert "Olga moved the bilateral meeting of Amina to" in text
+    assert "Mon, Mar 4, 2030, 3:00 PM, Table 2." in text  # split() took the thin space
 
 
 def _queries(db, call) -> int:

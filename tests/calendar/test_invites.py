@@ -220,7 +220,7 @@ def test_unreachable_mail_server_is_tried_again_then_shown_failed_and_resent(
     app, client, group_with_members
 ):
     port = _free_port()  # nobody listens there yet
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, INVITE_RETRY_DELAYS=(0, 0))
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_RETRY_DELAYS=(0, 0))
     response = client.post("/e/dst-event/manage/sessions/wg1-after/invites", follow_redirects=True)
     assert response.status_code == 200
     people = _delivery_cards(response)
@@ -388,9 +388,7 @@ def picky_smtp(app):
     inbox = Picky()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, INVITE_RETRY_DELAYS=(0, 0)
-    )
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_RETRY_DELAYS=(0, 0))
     yield inbox
     controller.stop()
 
@@ -425,7 +423,7 @@ def test_invites_go_out_in_batches_over_one_connection_each(
     event, group = group_with_members
     for n in range(5):
         add_member(make_person(f"member{n}@example.org"), event, Role.PARTICIPANT, group)
-    app.config["INVITE_BATCH_SIZE"] = 4
+    app.config["MAIL_BATCH_SIZE"] = 4
     client.post("/e/dst-event/manage/sessions/wg1-after/invites")
     # 7 people (amina, bea and five more) in batches of 4: two connections, and one more for
     # bea's second try.

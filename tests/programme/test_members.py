@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import socket
 from datetime import date, timedelta
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from eventhub.accounts.models import Person
 from eventhub.programme import members
 from eventhub.programme.models import Event, Invitation, Membership, Role
 from tests.conftest import PASSWORD
+from tests.smtp import free_port, mail_server
 
 LINK = re.compile(r'value="(http://localhost/invitations/[^"]+)"')
 
@@ -133,45 +134,69 @@ def test_invitation_without_mail_shows_the_link_and_a_new_person_accepts(
     assert client.get("/profile").status_code == 200  # signed in
 
 
-def test_invitation_is_emailed_when_smtp_is_configured(client, app, event, organiser):
-    from aiosmtpd.controller import Controller
+def _invitation_mail_cell(response) -> str:
+    page = lxml.html.fromstring(response.get_data(as_text=True))
+    (cell,) = page.xpath("//table[contains(@class, 'invitations')]//td[@class='invitation-mail']")
+    return " ".join(cell.text_content().split())
 
-    received = []
 
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+def test_invitation_is_emailed_after_the_commit_and_shown_sent(client, app, event, organiser):
+    with mail_server(app) as server:
+        server.refuse_for_now["nadia@example.org"] = 1  # greylisted once: tried again
         response = _invite(client, event, "nadia@example.org", "participant", "wg2")
-    finally:
-        controller.stop()
     assert response.status_code == 302
-    assert "An invitation was sent to nadia@example.org" in client.get(
-        response.headers["Location"]
-    ).get_data(as_text=True)
-    assert len(received) == 1 and received[0].rcpt_tos == ["nadia@example.org"]
-    body = received[0].content.decode()
+    page = client.get(response.headers["Location"])
+    assert "The invitation to nadia@example.org is on its way" in page.get_data(as_text=True)
+    assert _invitation_mail_cell(page).startswith("Sent")
+    assert server.recipients() == ["nadia@example.org"]
+    body = server.to("nadia@example.org").get_body(preferencelist=("plain",)).get_content()
     assert "Working group 2" in body
     assert re.search(r"http://localhost/invitations/\S+", body)
 
 
-def test_unreachable_mail_server_falls_back_to_showing_the_link(client, app, event, organiser):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens here now
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+def test_a_refused_invitation_is_shown_failed_and_sent_again_with_a_new_link(
+    client, app, event, organiser, db
+):
+    with mail_server(app) as server:
+        server.refuse_for_good["nadia@example.org"] = "550 5.1.1 <nadia@example.org>: no mailbox"
+        response = _invite(client, event, "nadia@example.org")
+        page = client.get(response.headers["Location"])
+        cell = _invitation_mail_cell(page)
+        assert cell.startswith("Failed")
+        assert "Mail server: 550 5.1.1 <nadia@example.org>: no mailbox" in cell
+        assert "Send again" in page.get_data(as_text=True)
+        # The address is fixed on the server's side; the organiser sends it again.
+        del server.refuse_for_good["nadia@example.org"]
+        invitation = db.session.scalar(select(Invitation))
+        response = client.post(f"/e/{event.slug}/invitations/{invitation.id}/resend")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert _invitation_mail_cell(page).startswith("Sent")
+    assert "Send again" not in page.get_data(as_text=True)
+    body = server.to("nadia@example.org").get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://localhost(/invitations/\S+)", body).group(1)
+    client.post("/logout")
+    assert client.get(link).status_code == 200
+
+
+def test_an_unreachable_mail_server_shows_the_invitation_failed(client, app, event, organiser):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_RETRY_DELAYS=(0,))
     response = _invite(client, event)
+    assert response.status_code == 302
+    cell = _invitation_mail_cell(client.get(response.headers["Location"]))
+    assert cell.startswith("Failed") and "cannot reach 127.0.0.1" in cell
+
+
+def test_sending_again_without_a_mail_server_gives_a_new_link_to_copy(client, event, organiser, db):
+    first = _link(_invite(client, event, "nadia@example.org"))
+    invitation = db.session.scalar(select(Invitation))
+    response = client.post(f"/e/{event.slug}/invitations/{invitation.id}/resend")
     assert response.status_code == 200
-    assert "could not be sent" in response.get_data(as_text=True)
-    assert _link(response)
+    second = _link(response)
+    assert second != first
+    client.post("/logout")
+    assert client.get(first).status_code == 404  # the earlier link stopped working
+    assert client.get(second).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["organiser", "observer"])

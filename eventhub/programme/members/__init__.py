@@ -292,6 +292,16 @@ def invite(
     return invitation, token
 
 
+def renew_invitation(invitation: Invitation, *, by: Person | None = None) -> str:
+    """A new link for a pending invitation (the earlier link stops working), its clock
+    restarted; the new token, to send."""
+    invitation.created_at = utcnow()
+    token = _new_token(invitation)
+    _record_invitation(by, "invitation.send", invitation)
+    db.session.flush()
+    return token
+
+
 def _record_invitation(by: Person | None, action: str, invitation: Invitation) -> None:
     details = {"email": invitation.email, "role": invitation.role.value}
     if invitation.working_group is not None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user
@@ -16,13 +14,13 @@ from ...accounts import sessions
 from ...accounts.forms import ConfirmForm, InviteForm, NewAccountForm, RoleForm
 from ...errors import DomainError
 from ...extensions import db, limiter
-from ...mail import mail_configured, send_mail
+from ...outbox import DeliveryState
 from ...permissions import may
 from ...web import public, requires
 from .. import members
 from ..models import Event, Role
 from ..service import event_by_slug
-from . import GROUP_ROLES, ROLE_LABELS
+from . import GROUP_ROLES, ROLE_LABELS, mailing
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +47,15 @@ def _invite_form(event: Event, *, blank: bool = False) -> InviteForm:
 
 
 def _render_people(event: Event, form: InviteForm, *, invitation_link=None, status=200):
+    invitations = members.pending_invitations(event)
     return render_template(
         "members/people.html",
         event=event,
         form=form,
         memberships=members.people_of(event),
-        invitations=members.pending_invitations(event),
+        invitations=invitations,
+        invitation_mails=mailing.latest_mails(invitations),
+        delivery_states=DeliveryState,
         invitation_link=invitation_link,
         event_role_choices=_role_choices(),
         group_role_choices=_role_choices(GROUP_ROLES),
@@ -63,21 +64,6 @@ def _render_people(event: Event, form: InviteForm, *, invitation_link=None, stat
         expires=members.invitation_expires,
         confirm=ConfirmForm(),
     ), status
-
-
-def _send_invitation(invitation, link: str) -> bool:
-    """E-mail the link, in the invitee's language if she has an account (else English)."""
-    if not mail_configured():
-        return False
-    known = accounts.find_person(invitation.email)
-    with force_locale((known.language if known else None) or "en"):
-        subject, body = members.invitation_mail(invitation, link)
-    try:
-        return send_mail(to=[invitation.email], subject=subject, body=body)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send the invitation to %s", invitation.email)
-        flash(_("The e-mail could not be sent. Please send the link below yourself."), "error")
-        return False
 
 
 @bp.route("/e/<slug>/people", methods=["GET", "POST"])
@@ -101,12 +87,36 @@ def people(event: Event, slug: str):
         db.session.rollback()
         flash(error.message, "error")
         return _render_people(event, form, status=400)
+    return _send_link(event, invitation, token)
+
+
+def _send_link(event: Event, invitation, token: str):
+    """E-mail the link after the commit, or show it to copy when no mail server is set up."""
     link = url_for("members.accept", token=token, _external=True)
-    if _send_invitation(invitation, link):
-        flash(_("An invitation was sent to %(email)s.", email=invitation.email), "success")
+    if mailing.mail_invitation(invitation, link):
+        flash(
+            _(
+                "The invitation to %(email)s is on its way. Where it stands is shown below.",
+                email=invitation.email,
+            ),
+            "success",
+        )
         return redirect(url_for("members.people", slug=event.slug))
     flash(_("%(email)s is invited. Send them the link below.", email=invitation.email), "success")
     return _render_people(event, _invite_form(event, blank=True), invitation_link=link)
+
+
+@bp.route("/e/<slug>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@requires("event.manage", event_by_slug)
+@limiter.limit(_invitation_rate_limit)
+def resend(event: Event, slug: str, invitation_id: int):
+    """A new link for a pending invitation (the old one stops working), sent again."""
+    invitation = members.find_invitation(event, invitation_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _back_to_people(event)
+    token = members.renew_invitation(invitation, by=current_user._get_current_object())
+    return _send_link(event, invitation, token)
 
 
 @bp.route("/e/<slug>/people/<int:membership_id>/role", methods=["POST"])

@@ -1,0 +1,111 @@
+"""Housekeeping: a job whose consumer was killed in the middle of it does not stay "running"
+for ever; it is queued again when running it twice is safe, failed with a clear error if not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from eventhub.extensions import db
+from eventhub.jobs import Job, JobState, huey, task
+from eventhub.jobs.housekeeping import MAX_RERUNS, sweep_stuck, sweep_stuck_jobs
+from eventhub.reports.builds import Wanted
+from eventhub.reports.collect import collect
+from eventhub.reports.data import content_hash
+from eventhub.reports.jobs import build_file
+from eventhub.reports.models import ReportFile
+from eventhub.timestamps import utcnow
+
+from .conftest import wait_for
+
+calls: list[str] = []
+LIMIT = timedelta(minutes=30)
+
+
+def _again(job: Job) -> tuple | None:
+    subject = job.subject or ""
+    return (subject.removeprefix("again:"),) if subject.startswith("again:") else None
+
+
+@task(rerun=_again)
+def idempotent(value: str) -> dict:
+    calls.append(value)
+    return {"value": value}
+
+
+@task()
+def once(value: str) -> None:
+    calls.append(value)
+
+
+def _running(task, subject=None, *, minutes_ago: int = 60, attempts: int = 1) -> Job:
+    """A row as a consumer killed mid-job leaves it: running, since `minutes_ago`."""
+    job = Job(
+        name=task.name,
+        subject=subject,
+        state=JobState.RUNNING,
+        attempts=attempts,
+        started_at=utcnow() - timedelta(minutes=minutes_ago),
+    )
+    db.session.add(job)
+    db.session.commit()
+    calls.clear()
+    return job
+
+
+def test_a_stuck_job_safe_to_run_twice_is_queued_again_and_a_consumer_runs_it(queued_app, consumer):
+    job = _running(idempotent, "again:x")
+    assert sweep_stuck(LIMIT) == {"requeued": 1, "failed": 0}
+    assert job.state == JobState.QUEUED and "queued again" in job.error
+    db.session.commit()
+    with consumer():
+        done = wait_for(job.id, {JobState.DONE})
+    assert calls == ["x"]
+    assert done.attempts == 2  # the same row: a page that follows it sees it finish
+
+
+def test_a_stuck_job_not_safe_to_run_twice_is_failed_with_a_clear_error(app):
+    stuck = _running(once, minutes_ago=45)
+    recent = _running(once, minutes_ago=10)  # a long job, still within the limit
+    assert sweep_stuck(LIMIT) == {"requeued": 0, "failed": 1}
+    db.session.commit()
+    assert stuck.state == JobState.FAILED and stuck.finished_at is not None
+    assert stuck.error.startswith("Stuck: still running 30 min after it started")
+    assert "its consumer stopped in the middle (killed or crashed)" in stuck.error
+    assert "it may have done part of its work" in stuck.error
+    assert recent.state == JobState.RUNNING
+    assert calls == []  # not run again
+
+
+def test_a_job_that_keeps_taking_its_consumer_down_is_failed(app):
+    job = _running(idempotent, "again:y", attempts=MAX_RERUNS)
+    assert sweep_stuck(LIMIT) == {"requeued": 0, "failed": 1}
+    assert f"it already stopped a consumer {MAX_RERUNS} times" in job.error
+    db.session.commit()
+    assert calls == []
+
+
+def test_a_stuck_report_build_is_built_again(app, make_event):
+    event = make_event()
+    wanted = Wanted(event.id, None, content_hash(collect(event)), "md", "en")
+    job = _running(build_file, wanted.subject)
+    assert sweep_stuck(LIMIT) == {"requeued": 1, "failed": 0}
+    db.session.commit()  # tests run jobs at the commit, as a consumer would
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).state == JobState.DONE
+    stored = db.session.scalars(select(ReportFile).where(ReportFile.event_id == event.id)).all()
+    assert [(f.format, f.language, f.edition) for f in stored] == [("md", "en", "draft")]
+
+
+def test_the_sweep_is_periodic_and_reads_its_limit_from_the_settings(app):
+    assert sweep_stuck_jobs.name in {t.name for t in huey._registry.periodic_tasks}
+    app.config["JOBS_STUCK_MINUTES"] = 90
+    job = _running(once, minutes_ago=60)
+    sweep_stuck_jobs.call_local()
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).state == JobState.RUNNING
+    app.config["JOBS_STUCK_MINUTES"] = 30
+    sweep_stuck_jobs.call_local()
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).state == JobState.FAILED
