@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..errors import Invalid
 from ..i18n import valid_zone, viewer_zone
 from ..permissions import may
-from ..programme.filechecks import AmbiguousTime, NonExistentTime, from_local
+from ..programme.filechecks import instant_in
 from ..programme.models import Event
 from ..programme.service import event_by_slug
 from ..web import requires
@@ -52,17 +52,7 @@ def _deadline(event: Event) -> datetime:
         local = datetime.fromisoformat(text)
     except ValueError:
         raise Invalid(_("Give the deadline as a date and a time.")) from None
-    if local.tzinfo is not None:
-        return local
-    try:
-        return from_local(local, zone)
-    except (NonExistentTime, AmbiguousTime):
-        raise Invalid(
-            _(
-                "That time does not exist or happens twice in %(zone)s; choose another.",
-                zone=zone.key,
-            )
-        ) from None
+    return instant_in(local, zone)  # the forms' one message for a skipped or repeated time
 
 
 @bp.route("/e/<slug>/report/silence/circulate", methods=["POST"])
