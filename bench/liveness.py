@@ -220,6 +220,7 @@ def run_phase(name, server, specs, args, probe_cookie, organiser_cookie, databas
         rate=args.rate,
         duration=args.duration,
         processes=args.processes,
+        cpus=args.rest_cpus,
         cpu_probe=server.cpu_seconds,
         log=lambda text: None,
     )
@@ -264,7 +265,18 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="idle + building, interleaved")
     parser.add_argument("--processes", type=int, default=4, help="load-generator processes")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the web process on CPU 0; the consumer, the load generator and the page probe on "
+        "the others (a core of its own for the live loop, as a production machine gives it)",
+    )
     args = parser.parse_args()
+    ncpu = os.cpu_count() or 1
+    args.web_cpus = {0} if args.pin and ncpu >= 2 else None
+    args.rest_cpus = set(range(1, ncpu)) if args.web_cpus else None
+    if args.rest_cpus:
+        os.sched_setaffinity(0, args.rest_cpus)  # this process (the probes) and its children
 
     workdir = Path(tempfile.mkdtemp(prefix="eventhub-liveness-", dir=PROJECT_DIR / "instance"))
     database = workdir / "liveness.sqlite"
@@ -297,7 +309,9 @@ def main() -> int:
         )
     rows = []
     try:
-        with Server("eventhub", [PYTHON, "wsgi.py"], port, workdir / "web.log", env=env) as server:
+        with Server(
+            "eventhub", [PYTHON, "wsgi.py"], port, workdir / "web.log", env=env, cpus=args.web_cpus
+        ) as server:
             with ThreadPoolExecutor(8) as pool:
                 emails = [f"member{i}@bench.example.org" for i in range(args.members)]
                 cookies = list(pool.map(lambda e: sign_in(server.url, e), emails))
