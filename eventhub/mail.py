@@ -2,12 +2,23 @@
 
 Only job consumers talk to the mail server: the web process writes messages into the outbox
 (eventhub/outbox) and jobs send them over `smtp_connection()`, many on one connection.
+
+A message carrying a `MeetingRequest` (session invites, booked bilaterals) is built as Google
+Calendar and Thunderbird send theirs, which Outlook and Gmail apply by themselves (an update or
+a cancellation changes the entry already in her calendar):
+
+    multipart/mixed
+      multipart/alternative
+        text/plain                                (her language)
+        text/calendar; method=REQUEST or CANCEL   (inline)
+      application/ics  invite.ics                 (the same calendar, attached)
 """
 
 from __future__ import annotations
 
 import email.policy
 import logging
+import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -27,21 +38,58 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True)
+class MeetingRequest:
+    """An iTIP calendar message (RFC 6047) to send inline and attached, as the module says."""
+
+    method: str  # REQUEST or CANCEL: the calendar's own METHOD
+    ics: bytes
+    filename: str = "invite.ics"
+
+
+# Line breaks, control characters and runs of spaces; not the no-break spaces of French
+# typography ("Annulée : …"), which str.split() would take too.
+_HEADER_BREAKS = re.compile(r"[ \x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def _one_line(text: str) -> str:
+    """A title with a line break must not break a header (nor raise): one line of it."""
+    return _HEADER_BREAKS.sub(" ", text).strip()
+
+
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def build_message(
-    *, to: list[str], subject: str, body: str, attachments=(), sender=None
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    attachments=(),
+    sender=None,
+    meeting: MeetingRequest | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = ", ".join(to)
-    # A title with a line break must not break the header (nor raise).
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = _one_line(subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="eventhub")
-    message.set_content(body)
+    if meeting is None:
+        message.set_content(body)
+    else:
+        message.set_content(body, cte="quoted-printable")
+        message.add_alternative(
+            meeting.ics.decode("utf-8"),
+            subtype="calendar",
+            cte="quoted-printable",
+            params={"method": meeting.method},
+        )
+        message.make_mixed()
+        message.add_attachment(
+            meeting.ics, maintype="application", subtype="ics", filename=meeting.filename
+        )
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         subtype, *params = subtype.split(";")

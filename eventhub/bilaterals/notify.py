@@ -17,7 +17,6 @@ from .. import outbox
 from ..accounts.models import Person
 from ..calendar.feeds import Party, build_invite
 from ..i18n import fmt_day, fmt_time, fmt_zone
-from ..mail import Attachment
 from ..programme import activity
 from ..timestamps import utcnow
 from . import rules
@@ -119,7 +118,7 @@ def compose(kind: str, bilateral: Bilateral, person: Person) -> outbox.Mail:
         if bilateral.message:
             lines += ["", _("Message: %(message)s", message=bilateral.message)]
         lines += ["", _("Answer or see the meeting here: %(url)s", url=_url(bilateral))]
-        attachments = ()
+        meeting = None
         if kind in (ACCEPTED, MOVED, CANCELLED) and in_calendars(bilateral):
             entry = entry_for(bilateral, person, url=_url(bilateral))
             ics = build_invite(
@@ -130,8 +129,8 @@ def compose(kind: str, bilateral: Bilateral, person: Person) -> outbox.Mail:
                 name=bilateral.event.title,
             )
             method = "CANCEL" if entry.cancelled else "REQUEST"
-            attachments = (Attachment("bilateral.ics", f"text/calendar; method={method}", ics),)
-        return outbox.Mail(person.email, subjects[kind], "\n".join(lines), attachments)
+            meeting = outbox.MeetingRequest(method, ics, filename="bilateral.ics")
+        return outbox.Mail(person.email, subjects[kind], "\n".join(lines), meeting=meeting)
 
 
 def queue(kind: str, bilateral: Bilateral, recipients: list[Person | None]) -> None:

@@ -3,14 +3,8 @@
 Each attendee gets her own message, naming only her as ATTENDEE: members do not
 learn each other's addresses (safety), and the text is in her language. An update
 is the same invite again (same UID, the session's higher SEQUENCE); a cancelled
-session goes out as METHOD:CANCEL. The message is built as Google Calendar and
-Thunderbird send theirs, which Outlook and Gmail apply by themselves:
-
-    multipart/mixed
-      multipart/alternative
-        text/plain                                (her language)
-        text/calendar; method=REQUEST or CANCEL   (inline)
-      application/ics  invite.ics                 (the same calendar, attached)
+session goes out as METHOD:CANCEL. The message is a meeting request that Outlook and Gmail
+apply by themselves, built by `eventhub.mail.build_message` (which shows its layout).
 
 Sending happens in job consumers (calendar/delivery.py); without an SMTP server the
 organiser downloads the same files as a zip instead.
@@ -23,7 +17,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
@@ -34,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..extensions import db
 from ..i18n import fmt_range, fmt_zone, valid_zone
+from ..mail import MeetingRequest, build_message
 from ..permissions import TAKING_PART
 from ..programme.models import Event, Membership, Role, Session, WorkingGroup
 from ..timestamps import utcnow
@@ -185,23 +179,14 @@ def _body(session: Session, person: Person, url: str) -> str:
 
 
 def invite_message(invite: Invite, sender: str | None = None) -> EmailMessage:
-    """Her invite as one e-mail, structured as the module says."""
-    message = EmailMessage()
-    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = invite.person.email
-    message["Subject"] = invite.subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="eventhub")
-    message.set_content(invite.body, cte="quoted-printable")
-    message.add_alternative(
-        invite.ics.decode("utf-8"),
-        subtype="calendar",
-        cte="quoted-printable",
-        params={"method": invite.method},
+    """Her invite as one e-mail: a meeting request (eventhub/mail.py)."""
+    return build_message(
+        to=[invite.person.email],
+        subject=invite.subject,
+        body=invite.body,
+        sender=sender,
+        meeting=MeetingRequest(invite.method, invite.ics),
     )
-    message.make_mixed()
-    message.add_attachment(invite.ics, maintype="application", subtype="ics", filename="invite.ics")
-    return message
 
 
 def invites_zip(sessions: list[Session], organiser: Person) -> bytes:

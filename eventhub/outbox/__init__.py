@@ -25,10 +25,19 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..mail import Attachment, build_message, mail_configured
+from ..mail import Attachment, MeetingRequest, build_message, mail_configured
 from .models import DeliveryState, OutgoingMail
 
-__all__ = ["Attachment", "DeliveryState", "Mail", "OutgoingMail", "init_app", "latest", "queue"]
+__all__ = [
+    "Attachment",
+    "DeliveryState",
+    "Mail",
+    "MeetingRequest",
+    "OutgoingMail",
+    "init_app",
+    "latest",
+    "queue",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,9 @@ class Mail:
     subject: str
     body: str
     attachments: tuple[Attachment, ...] = ()
+    # A calendar entry to put in (or take out of) her calendar: the mail is then a meeting
+    # request, its text beside the calendar (eventhub/mail.py).
+    meeting: MeetingRequest | None = None
 
 
 def queue(mails: Iterable[Mail], *, topic: str) -> list[OutgoingMail]:
@@ -53,7 +65,11 @@ def queue(mails: Iterable[Mail], *, topic: str) -> list[OutgoingMail]:
     rows = []
     for mail in mails:
         message = build_message(
-            to=[mail.to], subject=mail.subject, body=mail.body, attachments=mail.attachments
+            to=[mail.to],
+            subject=mail.subject,
+            body=mail.body,
+            attachments=mail.attachments,
+            meeting=mail.meeting,
         )
         rows.append(
             OutgoingMail(
