@@ -131,6 +131,9 @@ class Config:
     JOBS_NICE = _env_int("JOBS_NICE", 10)
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
+    # Sent and failed mail is kept this many days, then only as a delivery record; mail still
+    # waiting then is failed, never sent (eventhub/outbox/retention.py).
+    OUTBOX_KEEP_DAYS = _env_int("OUTBOX_KEEP_DAYS", 30)
     # A job still "running" this long after it started lost its consumer (killed, crashed): a
     # sweep every 5 minutes fails it, or queues it again when it is safe to run twice (report
     # builds). Longer than the longest job (a 5 x 200-item PDF: about 2 minutes here).

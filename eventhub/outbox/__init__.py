@@ -13,7 +13,8 @@ jobs send them in batches over one SMTP connection each (outbox/sending.py), try
 server refused for now (MAIL_RETRY_DELAYS), and record each recipient's state with the
 server's answer. A rolled-back transaction sends nothing. With no mail server configured,
 nothing is queued and `queue` returns no rows: say so, or offer another way (a link to copy).
-`latest(topics)` gives each topic's latest message, to show where it stands.
+`latest(topics)` gives each topic's latest message, to show where it stands. How long the
+outbox keeps messages, and what of them: outbox/retention.py (OUTBOX_KEEP_DAYS).
 """
 
 from __future__ import annotations

@@ -1,14 +1,17 @@
-"""The outbox's job: send a batch of queued messages."""
+"""The outbox's jobs: send a batch of queued messages; nightly, apply its retention rule."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 
+from flask import current_app
+from huey import crontab
 from sqlalchemy import select
 
 from ..extensions import db
-from ..jobs import task
+from ..jobs import periodic, task
+from . import retention
 from .models import DeliveryState, OutgoingMail
 from .sending import NotSent, deliver_batch
 
@@ -43,3 +46,9 @@ def _message(row: OutgoingMail) -> email.message.EmailMessage:
 
 def _forget_content(row: OutgoingMail) -> None:
     row.content = None
+
+
+@periodic(crontab(minute="37", hour="3"))
+def purge_old_mail() -> None:
+    """What the outbox keeps, and how long (outbox/retention.py)."""
+    retention.purge(current_app.config["OUTBOX_KEEP_DAYS"])

@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from eventhub.accounts.models import Person
+from eventhub.outbox import DeliveryState, OutgoingMail, retention
 from eventhub.programme import members
+from eventhub.programme.members import mailing
 from eventhub.programme.models import Event, Invitation, Membership, Role
+from eventhub.timestamps import utcnow
 from tests.conftest import PASSWORD
 from tests.smtp import free_port, mail_server
 
@@ -177,6 +180,45 @@ def test_a_refused_invitation_is_shown_failed_and_sent_again_with_a_new_link(
     link = re.search(r"http://localhost(/invitations/\S+)", body).group(1)
     client.post("/logout")
     assert client.get(link).status_code == 200
+
+
+def test_the_organisers_list_reads_the_same_once_the_outbox_keeps_only_delivery_records(
+    client, app, event, organiser, db
+):
+    with mail_server(app) as server:
+        server.refuse_for_good["nadia@example.org"] = "550 5.1.1 <nadia@example.org>: no mailbox"
+        _invite(client, event, "nadia@example.org")
+        _invite(client, event, "bea@example.org")
+
+    def cells() -> list[str]:
+        page = lxml.html.fromstring(client.get(f"/e/{event.slug}/people").get_data(as_text=True))
+        found = page.xpath("//table[contains(@class, 'invitations')]//td[@class='invitation-mail']")
+        return [" ".join(cell.text_content().split()) for cell in found]
+
+    before = cells()
+    assert [c.split()[0] for c in before] == ["Sent", "Failed"]  # newest first
+    later = utcnow() + timedelta(days=app.config["OUTBOX_KEEP_DAYS"], minutes=1)
+    retention.purge(app.config["OUTBOX_KEEP_DAYS"], now=later)
+    db.session.commit()
+    assert cells() == before  # the same states, times and server's answer
+    assert "Send again" in client.get(f"/e/{event.slug}/people").get_data(as_text=True)
+    mails = db.session.scalars(select(OutgoingMail)).all()
+    assert {(m.recipient, m.subject) for m in mails} == {("", "")}
+
+    # Sent again, the failure is superseded: once it is old, only the new message is kept.
+    nadia = db.session.scalar(select(Invitation).where(Invitation.email == "nadia@example.org"))
+    with mail_server(app):
+        client.post(f"/e/{event.slug}/invitations/{nadia.id}/resend")
+    assert [c.split()[0] for c in cells()] == ["Sent", "Sent"]
+    retention.purge(app.config["OUTBOX_KEEP_DAYS"], now=later + timedelta(days=60))
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.scalars(select(OutgoingMail)).all()
+    invitations = db.session.scalars(select(Invitation)).all()
+    assert sorted((m.topic, m.state) for m in kept) == sorted(
+        (mailing.topic(i), DeliveryState.SENT) for i in invitations
+    )
+    assert [c.split()[0] for c in cells()] == ["Sent", "Sent"]
 
 
 def test_an_unreachable_mail_server_shows_the_invitation_failed(client, app, event, organiser):
