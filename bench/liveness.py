@@ -128,8 +128,21 @@ def prepare(database_url: str, members: int, groups: int, items: int) -> int:
     return room
 
 
+def signed_in_session(cookie: str):
+    """A requests session carrying a sign-in's cookies in its jar (a Cookie header set by hand
+    is dropped on the first redirect, and the page would quietly become the login form)."""
+    import requests
+
+    http = requests.Session()
+    for pair in cookie.split("; "):
+        name, _, value = pair.partition("=")
+        http.cookies.set(name, value)
+    return http
+
+
 class PageProbe(threading.Thread):
-    """GET /e/<slug> as a member every `interval` seconds; keeps each response time."""
+    """GET /e/<slug>/ as a member every `interval` seconds; keeps each response time. Only the
+    event page itself counts: a redirect (to the login form, say) is an error."""
 
     def __init__(self, url: str, cookie: str, interval: float = 0.25):
         super().__init__(daemon=True)
@@ -141,12 +154,12 @@ class PageProbe(threading.Thread):
     def run(self) -> None:
         import requests
 
-        http = requests.Session()
-        http.headers["Cookie"] = self.cookie
+        http = signed_in_session(self.cookie)
         while not self.stop.is_set():
             started = time.perf_counter()
             try:
-                ok = http.get(f"{self.url}/e/liveness", timeout=30).status_code == 200
+                response = http.get(f"{self.url}/e/liveness/", timeout=30, allow_redirects=False)
+                ok = response.status_code == 200
             except requests.RequestException:
                 ok = False
             if ok:
@@ -169,10 +182,7 @@ class Builder(threading.Thread):
     def run(self) -> None:
         import sqlite3
 
-        import requests
-
-        http = requests.Session()
-        http.headers["Cookie"] = self.cookie
+        http = signed_in_session(self.cookie)
         n = 0
         while not self.stop.is_set():
             fmt = FORMATS[n % len(FORMATS)]
@@ -196,7 +206,9 @@ class Builder(threading.Thread):
             return  # already stored (should not happen: the draft changed)
         assert response.status_code == 303, response.status_code
         status_url = self.url + response.headers["Location"] + "/status"
-        while not self.stop.is_set():
+        # Followed to its end even once the phase is over: an idle phase must not inherit a
+        # build still running in the consumer.
+        while True:
             status = http.get(status_url, timeout=30).json()
             if status["state"] == "done":
                 file = http.get(self.url + status["file_url"], timeout=60)
@@ -227,7 +239,7 @@ def run_phase(name, server, specs, args, probe_cookie, organiser_cookie, databas
     probe.stop.set()
     if builder:
         builder.stop.set()
-        builder.join(120)
+        builder.join(300)
     probe.join(30)
     page_p99 = percentile(probe.times, 99) * 1000 if probe.times else float("nan")
     row = {
