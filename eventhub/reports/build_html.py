@@ -12,6 +12,7 @@ from flask_babel import get_translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..cooperative import hand_back_if_due
 from ..markup import render_markdown
 from .chart import participation_svg
 from .common import Words, in_language
@@ -46,7 +47,11 @@ _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>\s*", re.S)
 
 def item_markdown(text: str) -> Markup:
     """An item's Markdown; one paragraph without its <p> (the item's block holds it already):
-    two thousand elements fewer in a long report, which WeasyPrint styles and lays out."""
+    two thousand elements fewer in a long report, which WeasyPrint styles and lays out.
+
+    Called once per item: a report page of a thousand items hands the web process's loop back
+    to its live rooms every few milliseconds from here."""
+    hand_back_if_due()
     html = render_markdown(text)
     one = _ONE_PARAGRAPH.fullmatch(html)
     return Markup(one.group(1)) if one else html

@@ -11,6 +11,7 @@ import base64
 from sqlalchemy import func, select
 
 from ..board.models import Endorsement, ItemKind, agreed_items, item_reference
+from ..cooperative import hand_back_if_due
 from ..extensions import db
 from ..programme.models import (
     Event,
@@ -179,6 +180,7 @@ def _network(network: Network) -> NetworkData:
 
 
 def _item(item, question_numbers: dict[int, int], endorsements: dict, translations: dict):
+    hand_back_if_due()  # a thousand items: the web process's live rooms run in between
     return ItemData(
         item_id=item.id,
         reference=item_reference(item),

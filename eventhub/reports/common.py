@@ -233,67 +233,73 @@ class Words:
 
     def heading(self, key: str) -> str:
         return {
-            "contents": _("Contents"),
-            "summary": _("Summary"),
-            "executive_summary": _("Executive summary"),
-            "key_messages": _("Key messages"),
-            "opening_messages": _("Key messages of the opening"),
-            "closing_messages": _("Key messages of the closing"),
-            "floor_questions": _("Questions from the floor"),
-            "partners": _("Organisers and partners"),
-            "acknowledgements": _("Acknowledgements"),
-            "follow_ups": _("Follow-up actions"),
-            "glossary": _("Glossary"),
-            "background": _("Background"),
-            "introduction": _("Introduction"),
-            "narrative": _("Summary of the discussion"),
-            "by_region": _("Participating networks by region"),
-            "programme": _("Programme"),
-            "groups": _("Working groups"),
-            "by_audience": _("Recommendations by audience"),
-            "annex": _("Annex: participation"),
-            "insights": _("Key insights"),
-            "recommendations": _("Agreed recommendations"),
-            "theme": _("Theme"),
-            "objectives": _("Objectives"),
-            "questions": _("Guiding questions"),
-            "networks": _("Networks represented"),
-            "figures": _("Members and messages per working group"),
-        }[key]
+            "contents": lambda: _("Contents"),
+            "summary": lambda: _("Summary"),
+            "executive_summary": lambda: _("Executive summary"),
+            "key_messages": lambda: _("Key messages"),
+            "opening_messages": lambda: _("Key messages of the opening"),
+            "closing_messages": lambda: _("Key messages of the closing"),
+            "floor_questions": lambda: _("Questions from the floor"),
+            "partners": lambda: _("Organisers and partners"),
+            "acknowledgements": lambda: _("Acknowledgements"),
+            "follow_ups": lambda: _("Follow-up actions"),
+            "glossary": lambda: _("Glossary"),
+            "background": lambda: _("Background"),
+            "introduction": lambda: _("Introduction"),
+            "narrative": lambda: _("Summary of the discussion"),
+            "by_region": lambda: _("Participating networks by region"),
+            "programme": lambda: _("Programme"),
+            "groups": lambda: _("Working groups"),
+            "by_audience": lambda: _("Recommendations by audience"),
+            "annex": lambda: _("Annex: participation"),
+            "insights": lambda: _("Key insights"),
+            "recommendations": lambda: _("Agreed recommendations"),
+            "theme": lambda: _("Theme"),
+            "objectives": lambda: _("Objectives"),
+            "questions": lambda: _("Guiding questions"),
+            "networks": lambda: _("Networks represented"),
+            "figures": lambda: _("Members and messages per working group"),
+        }[key]()
 
     def label(self, key: str) -> str:
         return {
-            "host": _("Host"),
-            "dates": _("Dates"),
-            "place": _("Place"),
-            "lead": _("Lead networks"),
-            "facilitators": _("Facilitators"),
-            "rapporteurs": _("Rapporteurs"),
-            "group": _("Working group"),
-            "members": _("Members"),
-            "messages": _("Messages"),
-            "network": _("Network"),
-            "region": _("Region"),
-            "total": _("Total"),
-            "reference": _("Reference"),
-            "audience": _("Audience"),
-            "on_board": _("See it on the board"),
-            "what": _("Action"),
-            "who": _("Who acts"),
-            "by_when": _("By when"),
-            "from": _("From"),
-            "no_region": _("Region not given"),
-            "support": _("Support"),
-            "none_agreed": _("No recommendation has been agreed yet.")
-            if self.edition.draft
-            else _("No recommendation was agreed."),
-            "no_insights": _("No key insight has been agreed yet.")
-            if self.edition.draft
-            else _("No key insight was agreed."),
-            "no_sessions": _("No session in the programme."),
-            "times_note": _("Times are in the event's time zone: %(zone)s.", zone=self.zone_name()),
-            "chart": _("Members and messages per working group (chart)"),
-        }[key]
+            "host": lambda: _("Host"),
+            "dates": lambda: _("Dates"),
+            "place": lambda: _("Place"),
+            "lead": lambda: _("Lead networks"),
+            "facilitators": lambda: _("Facilitators"),
+            "rapporteurs": lambda: _("Rapporteurs"),
+            "group": lambda: _("Working group"),
+            "members": lambda: _("Members"),
+            "messages": lambda: _("Messages"),
+            "network": lambda: _("Network"),
+            "region": lambda: _("Region"),
+            "total": lambda: _("Total"),
+            "reference": lambda: _("Reference"),
+            "audience": lambda: _("Audience"),
+            "on_board": lambda: _("See it on the board"),
+            "what": lambda: _("Action"),
+            "who": lambda: _("Who acts"),
+            "by_when": lambda: _("By when"),
+            "from": lambda: _("From"),
+            "no_region": lambda: _("Region not given"),
+            "support": lambda: _("Support"),
+            "none_agreed": lambda: (
+                _("No recommendation has been agreed yet.")
+                if self.edition.draft
+                else _("No recommendation was agreed.")
+            ),
+            "no_insights": lambda: (
+                _("No key insight has been agreed yet.")
+                if self.edition.draft
+                else _("No key insight was agreed.")
+            ),
+            "no_sessions": lambda: _("No session in the programme."),
+            "times_note": lambda: _(
+                "Times are in the event's time zone: %(zone)s.", zone=self.zone_name()
+            ),
+            "chart": lambda: _("Members and messages per working group (chart)"),
+        }[key]()
 
     def group_title(self, group: GroupData) -> str:
         return _(

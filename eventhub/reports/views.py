@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..cooperative import render_template_in_slices
 from ..errors import Invalid, NotFound
 from ..extensions import login_manager
 from ..permissions import may
@@ -82,7 +83,9 @@ def report(slug: str):
     organiser = may(current_user, "report.publish", event)
     with in_language(language):
         context = report_context(data, language, edition, _board_links(event, data))
-        return render_template(
+        # A thousand items take ~400 ms to render: every live room on this process runs
+        # between the slices (docs/performance.md, "Liveness").
+        return render_template_in_slices(
             "reports/report.html",
             **context,
             event=event,
