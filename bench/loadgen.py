@@ -83,6 +83,9 @@ class LoadResult:
     server_rss_joined_kb: float = math.nan  # and once everyone has joined
     generator_cpu_percent: float = math.nan  # the busiest load-generator process
     generator_lag_p99_ms: float = math.nan  # its event loop's lateness (saturation)
+    # When members started sending (time.time()): with `duration`, the window the latencies
+    # describe (connecting, joining and the final catch-up are outside it).
+    started_at: float = math.nan
     generator_lag_max_ms: float = math.nan
 
     @property
@@ -515,6 +518,7 @@ def _summarise(
     last = max((r.last_receipt for r in results), default=started)
     span = max(1e-9, last - started)
     return LoadResult(
+        started_at=started,
         max_gap_ms=max_gap(results, started, plan) * 1000,
         missing_final=missing_final,
         disconnects=sum(r.disconnects for r in results),
