@@ -129,6 +129,11 @@ class Config:
     # 19). A report build is batch work: on a machine that also serves rooms, the live loop
     # must win every contest for a core (docs/performance.md, liveness).
     JOBS_NICE = _env_int("JOBS_NICE", 10)
+    # Linux: consumers run under SCHED_IDLE, on CPU time nothing else wants. A nice value alone
+    # does not reach across sessions (autogroups), as `make run` starts them, and the room's
+    # p99 rose x2.1 while a PDF built beside it; under SCHED_IDLE x1.46 (docs/performance.md).
+    # Off on a machine whose web processes keep every core busy, or the jobs would wait.
+    JOBS_IDLE_PRIORITY = _env_bool("JOBS_IDLE_PRIORITY", True)
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
     # Sent and failed mail is kept this many days, then only as a delivery record; mail still

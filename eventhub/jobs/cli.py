@@ -15,6 +15,19 @@ from .models import Job, JobState
 from .queue import close_storage, huey
 
 
+def _idle_priority() -> None:
+    """SCHED_IDLE for this process (and the workers it forks): the scheduler runs it only on CPU
+    time nothing else wants, and counts a core running only it as idle when it places a waking
+    task, such as the web process with a room's message. Linux only; elsewhere the nice value
+    is all there is."""
+    if not hasattr(os, "SCHED_IDLE"):
+        return
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except OSError as error:  # a container's seccomp policy, say: the nice value still holds
+        logging.getLogger(__name__).warning("could not lower the consumer to SCHED_IDLE: %s", error)
+
+
 @click.command("worker")
 @click.option(
     "-w",
@@ -40,9 +53,11 @@ def worker_command(workers: int | None, worker_type: str | None, periodic: bool)
     config = current_app.config
     if huey.immediate:
         raise click.ClickException("EVENTHUB_JOBS_IMMEDIATE is set: jobs run in the web process")
+    # Lowered before the workers fork, so every one of them inherits it.
     if config["JOBS_NICE"]:
-        # Lowered before the workers fork, so every one of them inherits it.
         os.nice(max(0, min(19, config["JOBS_NICE"])))
+    if config["JOBS_IDLE_PRIORITY"]:
+        _idle_priority()
     # Forked workers must not share the parent's database or queue connections.
     db.engine.dispose()
     close_storage(huey.storage)

@@ -71,6 +71,8 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
         assert len(workers) >= 2
         for pid in [worker.pid, *workers]:
             assert os.getpriority(os.PRIO_PROCESS, pid) == deferring
+            if hasattr(os, "SCHED_IDLE"):  # Linux: only CPU time nothing else wants
+                assert os.sched_getscheduler(pid) == os.SCHED_IDLE
     finally:
         worker.send_signal(signal.SIGINT)  # Ctrl-C: finish the jobs in hand, then exit
         assert worker.wait(30) == 0
