@@ -1,12 +1,14 @@
 """The Alembic migrations build the schema from nothing, and agree with the models."""
 
+import json
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -32,8 +34,9 @@ def test_upgrade_from_nothing_matches_the_models(tmp_path):
         db.engine.dispose()
 
 
-@pytest.mark.postgres
-def test_upgrade_on_postgresql_matches_the_models():
+@contextmanager
+def _new_postgres_database():
+    """A database of its own on the test server, dropped afterwards."""
     url = os.environ.get("EVENTHUB_TEST_POSTGRES_URL")
     need(bool(url), "EVENTHUB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
     name = f"eventhub_migrations_{uuid.uuid4().hex[:8]}"
@@ -41,7 +44,16 @@ def test_upgrade_on_postgresql_matches_the_models():
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        target = make_url(url).set(database=name).render_as_string(hide_password=False)
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_upgrade_on_postgresql_matches_the_models():
+    with _new_postgres_database() as target:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=target)
         with app.app_context():
             upgrade()
@@ -49,7 +61,79 @@ def test_upgrade_on_postgresql_matches_the_models():
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
                 assert compare_metadata(context, db.metadata) == []
             db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+
+
+# Summaries EventHub wrote as text before they were data, in the editor's language.
+OLD_SUMMARIES = {
+    "Captured": ("", "captured", None),
+    "Modifié\xa0: texte, question directrice": ("", "edited", {"fields": ["text", "question"]}),
+    "مسودة ← متفق عليها": ("", "state", {"old": "draft", "new": "agreed"}),
+    "Fusionada con WG2-R3": ("", "merged-into", {"reference": "WG2-R3"}),
+    "WG1-I4 merged into this item": ("", "merged-from", {"reference": "WG1-I4"}),
+    "Source added: message 7": ("", "source", {"message": 7, "seq": 3}),
+    # What a person wrote, and what no longer reads exactly as ours, stay as they are.
+    "Shortened after the plenary": ("Shortened after the plenary", None, None),
+    "Edited: text, text": ("Edited: text, text", None, None),
+    "Source added: message 8": ("Source added: message 8", None, None),  # the message is gone
+}
+
+
+def _summaries_become_data_and_back(database_uri: str) -> None:
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_uri)
+    with app.app_context():
+        upgrade(revision="a62879ef5209")
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "sqlite":
+                connection.execute(text("PRAGMA foreign_keys = OFF"))
+            else:  # rows without their event, group and item: constraints wait for the test
+                connection.execute(text("SET session_replication_role = replica"))
+            connection.execute(
+                text(
+                    "INSERT INTO message (id, room_id, seq, body, created_at) "
+                    "VALUES (7, 1, 3, 'a source', '2030-03-05 10:00:00')"
+                )
+            )
+            for n, summary in enumerate(OLD_SUMMARIES, start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO board_item_version (item_id, version, text, state, "
+                        "created_at, summary) VALUES (1, :n, 'text', 'proposed', "
+                        "'2030-03-05 10:00:00', :summary)"
+                    ),
+                    {"n": n, "summary": summary},
+                )
+        upgrade(revision="3b4971a1f75e")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT summary, summary_key, summary_args FROM board_item_version ORDER BY id"
+                )
+            ).all()
+        assert [
+            (r[0], r[1], json.loads(r[2]) if isinstance(r[2], str) else r[2]) for r in rows
+        ] == list(OLD_SUMMARIES.values())
+        downgrade(revision="a62879ef5209")
+        with db.engine.connect() as connection:
+            back = connection.scalars(text("SELECT summary FROM board_item_version ORDER BY id"))
+            assert list(back) == [
+                "Captured",
+                "Edited: text, guiding question",
+                "draft → agreed",
+                "Merged into WG2-R3",
+                "WG1-I4 merged into this item",
+                "Source added: message 7",
+                "Shortened after the plenary",
+                "Edited: text, text",
+                "Source added: message 8",
+            ]
+        db.engine.dispose()
+
+
+def test_board_summaries_written_as_text_become_data_and_back(tmp_path):
+    _summaries_become_data_and_back(f"sqlite:///{tmp_path / 'history.sqlite'}")
+
+
+@pytest.mark.postgres
+def test_board_summaries_written_as_text_become_data_and_back_on_postgresql():
+    with _new_postgres_database() as url:
+        _summaries_become_data_and_back(url)

@@ -20,6 +20,7 @@ from .models import (
     BoardState,
     item_reference,
 )
+from .present import change_data
 
 FORMAT = "eventhub-board"
 VERSION = 1
@@ -140,6 +141,7 @@ def _item_json(item: BoardItem, named: bool, moderator: bool = True) -> dict:
                 "state": str(v.state),
                 "created_at": _iso(v.created_at),
                 "summary": v.summary,
+                "change": change_data(v),
             }
             | ({"editor": _name(v.editor)} if named else {})
             for v in item.versions

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
 
 from ..errors import Invalid
@@ -16,6 +16,7 @@ from ..programme.models import Event, WorkingGroup
 from ..rooms.models import Message, Room, RoomKind
 from . import queries
 from .exports import FORMAT, VERSION
+from .history_text import generated_summary
 from .models import (
     MAX_COMMENT,
     MAX_TEXT,
@@ -33,6 +34,19 @@ class _KnownFieldsOnly(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+class ChangeIn(_KnownFieldsOnly):
+    """What EventHub recorded of a change, as data (board/history_text.py reads it)."""
+
+    key: str = Field(max_length=40)
+    args: dict[str, str | int | list[str]] = {}
+
+    @model_validator(mode="after")
+    def _readable(self) -> ChangeIn:
+        if not generated_summary(self.key, self.args):
+            raise ValueError(_("this is not a change that this version of EventHub can read."))
+        return self
+
+
 class VersionIn(_KnownFieldsOnly):
     version: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -41,6 +55,7 @@ class VersionIn(_KnownFieldsOnly):
     state: ItemState
     created_at: datetime
     summary: str = Field(default="", max_length=300)
+    change: ChangeIn | None = None
 
 
 class SourceIn(_KnownFieldsOnly):
@@ -363,6 +378,8 @@ def _new_item(
                 state=v.state,
                 created_at=_aware(v.created_at),
                 summary=v.summary,
+                summary_key=v.change.key if v.change else None,
+                summary_args=v.change.args if v.change else None,
             )
         )
     missing = 0

@@ -10,7 +10,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Person
@@ -135,8 +135,13 @@ class BoardItemVersion(db.Model):
     state: Mapped[ItemState] = mapped_column(_enum(ItemState))
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # What changed, in words ("Text edited", "proposed → agreed"), as entered or generated.
+    # What changed as the editor wrote it ("Shortened after the plenary"), word for word.
+    # Versions recorded before summaries were data also hold EventHub's own words here.
     summary: Mapped[str] = mapped_column(String(MAX_SUMMARY), default="")
+    # What changed as data ("state", {"old": "draft", "new": "proposed"}): read in each
+    # reader's language (board/history_text.py), never in the editor's.
+    summary_key: Mapped[str | None] = mapped_column(String(40))
+    summary_args: Mapped[dict | None] = mapped_column(JSON)
 
     item: Mapped[BoardItem] = relationship(back_populates="versions")
     guiding_question: Mapped[GuidingQuestion | None] = relationship()

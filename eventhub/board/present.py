@@ -62,6 +62,13 @@ def item_data(item: BoardItem, *, names: bool) -> dict:
     return data
 
 
+def change_data(version: BoardItemVersion) -> dict | None:
+    """What EventHub recorded of a version's change, as data (history_text.py words it)."""
+    if version.summary_key is None:
+        return None
+    return {"key": version.summary_key, "args": version.summary_args or {}}
+
+
 def version_data(version: BoardItemVersion, *, names: bool) -> dict:
     data = {
         "version": version.version,
@@ -70,7 +77,9 @@ def version_data(version: BoardItemVersion, *, names: bool) -> dict:
         "question": version.guiding_question.position if version.guiding_question else None,
         "state": str(version.state),
         "created_at": _iso(version.created_at),
+        # The editor's words; EventHub's own as data, for each reader's language.
         "summary": version.summary,
+        "change": change_data(version),
     }
     if names:
         data["editor"] = _person(version.editor)

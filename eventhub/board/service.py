@@ -48,8 +48,16 @@ from .rules import (
 )
 
 
-def _record(item: BoardItem, editor: Person | None, summary: str) -> BoardItemVersion:
-    """Write the item's current state as a new version."""
+def _record(
+    item: BoardItem,
+    editor: Person | None,
+    key: str,
+    args: dict | None = None,
+    *,
+    summary: str = "",
+) -> BoardItemVersion:
+    """Write the item's current state as a new version: what changed as data (`key`, `args`,
+    read in each reader's language by history_text.py) and as the editor put it (`summary`)."""
     now = utcnow()
     item.updated_at = now
     version = BoardItemVersion(
@@ -62,14 +70,18 @@ def _record(item: BoardItem, editor: Person | None, summary: str) -> BoardItemVe
         editor=editor,
         created_at=now,
         summary=summary[:MAX_SUMMARY],
+        summary_key=key,
+        summary_args=args,
     )
     db.session.add(version)
     return version
 
 
-def _bump(item: BoardItem, editor: Person | None, summary: str) -> None:
+def _bump(
+    item: BoardItem, editor: Person | None, key: str, args: dict | None = None, *, summary: str = ""
+) -> None:
     item.version += 1
-    _record(item, editor, summary)
+    _record(item, editor, key, args, summary=summary)
 
 
 def follow_up_fields(kind: ItemKind, owner: str, due: date | str | None) -> tuple[str, date | None]:
@@ -169,7 +181,7 @@ def add_item(
     db.session.add(item)
     for message in messages:
         item.sources.append(BoardItemSource(message=message))
-    _record(item, person, _("Captured") if editor else _("Proposed by a participant"))
+    _record(item, person, "captured" if editor else "proposed")
     db.session.flush()
     return item
 
@@ -196,19 +208,18 @@ def edit_item(
     refuse(problems)
     changes = []
     if text != item.text:
-        changes.append(_("text"))
+        changes.append("text")
     if audience != item.audience:
-        changes.append(_("audience"))
+        changes.append("audience")
     if (question.id if question else None) != item.guiding_question_id:
-        changes.append(_("guiding question"))
+        changes.append("question")
     if not changes:
         raise Invalid(_("Nothing was changed: the item already reads like this."))
     item.text, item.audience, item.guiding_question = text, audience, question
     summary = (summary or "").strip()
     if has_controls(summary):
         raise Invalid(_("The summary contains characters that cannot be shown. Remove them."))
-    summary = summary or _("Edited: %(changes)s", changes=", ".join(changes))
-    _bump(item, person, summary)
+    _bump(item, person, "edited", {"fields": changes}, summary=summary)
     db.session.flush()
     return item
 
@@ -247,7 +258,7 @@ def change_state(
         )
     old = item.state
     item.state = state
-    _bump(item, person, _("%(old)s → %(new)s", old=state_label(old), new=state_label(state)))
+    _bump(item, person, "state", {"old": str(old), "new": str(state)})
     db.session.flush()
     return item
 
@@ -290,8 +301,8 @@ def merge_item(
     db.session.flush()
     item.state = ItemState.MERGED
     item.merged_into = into
-    _bump(item, person, _("Merged into %(reference)s", reference=item_reference(into)))
-    _bump(into, person, _("%(reference)s merged into this item", reference=item_reference(item)))
+    _bump(item, person, "merged-into", {"reference": item_reference(into)})
+    _bump(into, person, "merged-from", {"reference": item_reference(item)})
     db.session.flush()
     return into
 
@@ -335,7 +346,7 @@ def add_source(person: Person, item: BoardItem, message_id: int) -> BoardItem:
     if any(s.message_id == message_id for s in item.sources):
         raise Invalid(_("That message is already a source of this item."))
     item.sources.append(BoardItemSource(message=messages[0]))
-    _bump(item, person, _("Source added: message %(id)s", id=message_id))
+    _bump(item, person, "source", {"message": message_id, "seq": messages[0].seq})
     db.session.flush()
     return item
 

@@ -22,7 +22,7 @@ from ..programme.models import Event, WorkingGroup
 from ..programme.service import event_by_slug, group_by_key
 from ..rooms.models import Message
 from ..web import requires
-from . import exports, queries, rules
+from . import exports, history_text, queries, rules
 from .models import MAX_TEXT, BoardItem, BoardState, ItemKind, ItemState
 
 bp = Blueprint("board", __name__)
@@ -196,6 +196,7 @@ def item_page(group: WorkingGroup, item: BoardItem, diff: str | None) -> dict:
         "view": "priority",
         "section": section_key(item, "priority"),
         "room_url": url_for("rooms.room", slug=group.event.slug, key=group.key),
+        "generated_summary": history_text.generated_summary,
         **item_context(group, queries.group_items(group)),
     }
 

@@ -140,6 +140,8 @@ def _comparable(data: dict) -> dict:
 
 def test_json_round_trip_through_import_board(filled, runner, tmp_path, db):
     before = exports.export_data(filled.event)
+    r2 = before["groups"][0]["items"][2]
+    assert r2["versions"][-1]["change"] == {"key": "merged-into", "args": {"reference": "WG1-R1"}}
     path = tmp_path / "board.json"
     result = runner.invoke(
         args=["export-board", filled.event.slug, "--format", "json", "-o", str(path)]
@@ -193,6 +195,19 @@ def test_import_refuses_an_invalid_file_whole_listing_every_problem(filled, runn
         assert where in result.output
     db.session.expire_all()
     assert db.session.query(BoardItem).count() == count
+
+
+def test_import_refuses_a_change_it_cannot_read(filled, runner, tmp_path, db):
+    data = exports.export_data(filled.event)
+    versions = data["groups"][0]["items"][0]["versions"]
+    versions[0]["change"] = {"key": "renamed", "args": {}}
+    versions[-1]["change"] = {"key": "state", "args": {"old": "draft"}}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(args=["import-board", filled.event.slug, str(path), "--replace"])
+    assert result.exit_code == 1
+    for n in (0, len(versions) - 1):
+        assert f"groups[0].items[0].versions[{n}].change" in result.output
 
 
 def test_import_refuses_what_is_not_json(filled, runner, tmp_path):

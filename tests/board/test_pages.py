@@ -120,6 +120,72 @@ def test_item_page_shows_history_and_diff(board, client, login, db):
     assert "<del>five</del>" in page and "<ins>ten</ins>" in page
 
 
+def test_history_written_by_a_french_facilitator_reads_in_each_readers_language(
+    board, client, login, app, db
+):
+    board.facilitator.language = "fr"
+    board.participant.language = "ar"
+    item = board.add(text="Fund networks for five years")
+    db.session.commit()
+    login(board.facilitator)
+    client.post(
+        url(board, f"/items/{item.id}/edit"),
+        data={"version": "1", "text": "Fund networks for ten years", "audience": "Donors"},
+    )
+    client.post(url(board, f"/items/{item.id}/state"), data={"state": "agreed", "version": "2"})
+    client.post(url(board, f"/items/{item.id}/state"), data={"state": "proposed", "version": "3"})
+    assert db.session.get(BoardItem, item.id).version == 4
+    page = client.get(url(board, f"/items/{item.id}?diff=2")).get_data(as_text=True)
+    assert "Modifié\xa0: texte" in page and "proposée → adoptée" in page
+
+    arabic = app.test_client()
+    login(board.participant, arabic)
+    page = arabic.get(url(board, f"/items/{item.id}?diff=2")).get_data(as_text=True)
+    assert "عُدّلت: النص" in page  # "Changes in version 2" and the history
+    assert "مقترحة ← متفق عليها" in page and "متفق عليها ← مقترحة" in page
+    assert "Modifié" not in page and "proposée" not in page and "Saisie" not in page
+
+    english = app.test_client()
+    login(board.participant2, english)
+    page = english.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+    assert "Edited: text" in page and "proposed → agreed" in page and "Captured" in page
+
+
+def test_a_summary_the_editor_typed_reads_as_she_typed_it_in_every_language(
+    board, client, login, app, db
+):
+    board.facilitator.language = "fr"
+    item = board.add(text="Fund networks for five years")
+    db.session.commit()
+    login(board.facilitator)
+    client.post(
+        url(board, f"/items/{item.id}/edit"),
+        data={
+            "version": "1",
+            "text": "Fund networks for ten years",
+            "audience": "Donors",
+            "summary": "Raccourci après la <plénière>",
+        },
+    )
+    for language in ("ar", "en", "es", "fr"):
+        board.participant.language = language
+        db.session.commit()
+        reader = app.test_client()
+        login(board.participant, reader)
+        page = reader.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+        assert page.count("<bdi>Raccourci après la &lt;plénière&gt;</bdi>") == 2, language
+        assert "Modifié" not in page and "Edited" not in page, language
+
+
+def test_history_written_before_summaries_were_data_shows_what_it_says(board, client, login, db):
+    item = board.add()
+    item.versions[0].summary, item.versions[0].summary_key = "Saisie", None
+    db.session.commit()
+    login(board.participant)
+    page = client.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+    assert "<bdi>Saisie</bdi>" in page
+
+
 def test_under_chatham_house_only_facilitators_see_who_endorsed_and_edited(
     board, client, login, app, db
 ):

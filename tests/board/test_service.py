@@ -126,7 +126,12 @@ def test_edit_records_a_version_with_editor_and_summary(board):
         "Fund networks for ten years.",
         board.rapporteur,
     )
-    assert "text" in latest.summary and "audience" in latest.summary
+    # What changed is kept as data, for each reader to read in her language; nobody typed a word.
+    assert (latest.summary_key, latest.summary_args, latest.summary) == (
+        "edited",
+        {"fields": ["text", "audience"]},
+        "",
+    )
     assert item.versions[0].text == "Fund women mediators' networks for the long term."
 
 
@@ -271,7 +276,14 @@ def test_merge_carries_endorsements_comments_and_sources_to_the_survivor(board, 
     assert [c.body for c in survivor.comments] == ["Same as R1"]
     assert {s.message_id for s in survivor.sources} == {m.id for m in board.messages}
     assert db.session.query(Endorsement).count() == 2
-    assert "Merged into WG1-R1" in dup.versions[-1].summary
+    assert (dup.versions[-1].summary_key, dup.versions[-1].summary_args) == (
+        "merged-into",
+        {"reference": "WG1-R1"},
+    )
+    assert (survivor.versions[-1].summary_key, survivor.versions[-1].summary_args) == (
+        "merged-from",
+        {"reference": "WG1-R2"},
+    )
     assert survivor.version == 2
 
 
@@ -426,3 +438,22 @@ def test_a_follow_up_action_keeps_who_acts_and_by_when(board):
         board.add(kind="follow-up", text="x", audience=None, due="soon")
     other = board.add(kind="insight", text="An insight.", audience=None, owner="ignored")
     assert (other.owner, other.due) == ("", None)
+
+
+def test_adding_a_source_records_the_message_by_the_number_the_room_shows(board, app):
+    from flask_babel import force_locale
+
+    from eventhub.board.history_text import generated_summary
+
+    item = board.add()
+    second = board.messages[1]
+    service.add_source(board.facilitator, item, second.id)
+    latest = item.versions[-1]
+    assert (latest.summary_key, latest.summary_args) == (
+        "source",
+        {"message": second.id, "seq": 2},
+    )
+    with force_locale("fr"):
+        assert generated_summary(latest.summary_key, latest.summary_args) == (
+            "Source ajoutée\xa0: message 2"
+        )
