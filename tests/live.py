@@ -334,4 +334,7 @@ class RoomMember:
             return [m for _, m in sorted(self.messages.get(room_id, {}).items())]
 
     def disconnect(self) -> None:
-        self.sio.disconnect()
+        """Leave, and stop reconnecting: `sio.disconnect()` alone leaves a client whose server
+        died retrying forever in a thread of its own, whose `random.random()` calls (its
+        reconnection jitter) then land inside other tests' Hypothesis draws."""
+        self.sio.shutdown()

@@ -53,6 +53,23 @@ def test_with_no_setting_the_server_runs_gevent_and_rooms_talk_over_websocket(
         member.disconnect()
 
 
+def test_a_member_whose_server_died_stops_reconnecting_when_she_leaves(two_members, live_server):
+    # A client left reconnecting keeps calling random.random() in its own thread, inside the
+    # Hypothesis draws of later tests (a HypothesisDeprecationWarning now and then).
+    from socketio import base_client
+
+    database_url, _room, people = two_members
+    server = live_server(database_url, async_mode=None)
+    amina = RoomMember(server.url, sign_in(server.url, people[0].email, PASSWORD)).connect()
+    server.kill()
+    deadline = time.monotonic() + 10
+    while amina.sio not in base_client.reconnecting_clients and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert amina.sio in base_client.reconnecting_clients
+    amina.disconnect()
+    assert amina.sio not in base_client.reconnecting_clients
+
+
 def test_under_eventlet_the_server_warns_once_that_it_is_deprecated(two_members, live_server):
     database_url, _room, people = two_members
     server = live_server(database_url, async_mode="eventlet")
