@@ -17,6 +17,7 @@ a cancellation changes the entry already in her calendar):
 from __future__ import annotations
 
 import email.policy
+import enum
 import logging
 import re
 import smtplib
@@ -103,14 +104,36 @@ def build_message(
     return message
 
 
-class DeliveryError(Exception):
-    """The server refused a message: `temporary` for a 4xx answer or a lost connection."""
+class DeliveryReason(enum.StrEnum):
+    """Why a message was not delivered, in EventHub's words rather than the mail server's:
+    stored as a code and shown in the reader's language (outbox/reasons.py)."""
 
-    def __init__(self, answer: str, *, temporary: bool, connection_lost: bool = False):
+    NO_MAIL_SERVER = "no-mail-server"
+    UNREACHABLE = "unreachable"  # the server could not be reached (the detail: host, error)
+    CONNECTION_LOST = "connection-lost"  # the connection dropped (the detail: the error)
+    CONTENT_GONE = "content-gone"  # the message's text was no longer kept
+    NO_LONGER_INVITED = "no-longer-invited"  # a calendar invite for someone no longer invited
+    EXPIRED = "expired"  # still waiting when the outbox's retention ended it
+
+
+class DeliveryError(Exception):
+    """The server refused a message: `temporary` for a 4xx answer or a lost connection.
+
+    `answer` is the server's own answer, or with a `reason` the technical detail of ours."""
+
+    def __init__(
+        self,
+        answer: str,
+        *,
+        temporary: bool,
+        connection_lost: bool = False,
+        reason: DeliveryReason | None = None,
+    ):
         super().__init__(answer)
         self.answer = answer
         self.temporary = temporary
         self.connection_lost = connection_lost
+        self.reason = reason
 
 
 def _answer(code: int, text: bytes | str) -> str:
@@ -142,7 +165,12 @@ class Mailer:
             self._reset()
             raise
         except (smtplib.SMTPServerDisconnected, OSError) as error:
-            raise DeliveryError(str(error), temporary=True, connection_lost=True) from error
+            raise DeliveryError(
+                str(error),
+                temporary=True,
+                connection_lost=True,
+                reason=DeliveryReason.CONNECTION_LOST,
+            ) from error
         return _answer(code, text)
 
     def _expect(self, reply: tuple[int, bytes], *good: int) -> None:
@@ -167,9 +195,10 @@ def smtp_connection() -> Iterator[Mailer]:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
     except OSError as error:
         raise DeliveryError(
-            f"cannot reach {config['MAIL_SERVER']}:{config['MAIL_PORT']}: {error}",
+            f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}: {error}",
             temporary=True,
             connection_lost=True,
+            reason=DeliveryReason.UNREACHABLE,
         ) from error
     try:
         if config.get("MAIL_USE_TLS"):

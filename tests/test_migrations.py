@@ -137,3 +137,64 @@ def test_board_summaries_written_as_text_become_data_and_back(tmp_path):
 def test_board_summaries_written_as_text_become_data_and_back_on_postgresql():
     with _new_postgres_database() as url:
         _summaries_become_data_and_back(url)
+
+
+# What the deliveries' `answer` held before EventHub's own reasons were codes: (reason, answer).
+OLD_ANSWERS = {
+    "no mail server is configured": ("no-mail-server", None),
+    "not sent: the message's text is gone": ("content-gone", None),
+    "not sent: no longer invited": ("no-longer-invited", None),
+    "cannot reach mail.example.org:25: [Errno 111] Connection refused": (
+        "unreachable",
+        "mail.example.org:25: [Errno 111] Connection refused",
+    ),
+    # A mail server's own words stay as they are.
+    "550 5.1.1 <nadia@example.org>: no mailbox": (
+        None,
+        "550 5.1.1 <nadia@example.org>: no mailbox",
+    ),
+    "451 4.7.1 not sent: greylisted": (None, "451 4.7.1 not sent: greylisted"),
+}
+
+
+def _delivery_reasons_become_codes_and_back(database_uri: str) -> None:
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_uri)
+    inserts = {
+        "outgoing_mail": "INSERT INTO outgoing_mail (topic, recipient, subject, state, attempts, "
+        "answer, queued_at, updated_at) VALUES ('t', 'a@example.org', 's', 'failed', 1, :answer, "
+        "'2030-03-05 10:00:00', '2030-03-05 10:00:00')",
+        "invite_delivery": "INSERT INTO invite_delivery (event_id, session_id, person_id, state, "
+        "attempts, answer, queued_at, updated_at) VALUES (1, 1, 1, 'failed', 1, :answer, "
+        "'2030-03-05 10:00:00', '2030-03-05 10:00:00')",
+    }
+    with app.app_context():
+        upgrade(revision="3b4971a1f75e")
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "sqlite":
+                connection.execute(text("PRAGMA foreign_keys = OFF"))
+            else:  # rows without their event, session and person
+                connection.execute(text("SET session_replication_role = replica"))
+            for insert in inserts.values():
+                for answer in OLD_ANSWERS:
+                    connection.execute(text(insert), {"answer": answer})
+        upgrade(revision="dc537a4504a6")
+        for table in inserts:
+            with db.engine.connect() as connection:
+                rows = connection.execute(text(f"SELECT reason, answer FROM {table} ORDER BY id"))
+                assert [tuple(r) for r in rows] == list(OLD_ANSWERS.values()), table
+        downgrade(revision="3b4971a1f75e")
+        for table in inserts:
+            with db.engine.connect() as connection:
+                rows = connection.scalars(text(f"SELECT answer FROM {table} ORDER BY id"))
+                assert list(rows) == list(OLD_ANSWERS), table
+        db.engine.dispose()
+
+
+def test_delivery_reasons_written_in_english_become_codes_and_back(tmp_path):
+    _delivery_reasons_become_codes_and_back(f"sqlite:///{tmp_path / 'deliveries.sqlite'}")
+
+
+@pytest.mark.postgres
+def test_delivery_reasons_written_in_english_become_codes_and_back_on_postgresql():
+    with _new_postgres_database() as url:
+        _delivery_reasons_become_codes_and_back(url)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person
 from ..errors import Invalid
 from ..extensions import db
-from ..mail import mail_configured
+from ..mail import DeliveryReason, mail_configured
 from ..outbox.sending import NotSent, deliver_batch, queue_batches
 from ..programme.models import Session
 from .invites import attendees, build_invite_for, invite_message
@@ -117,13 +117,15 @@ def deliver(delivery_ids: list[int], attempt: int) -> dict:
 def _message(delivery: InviteDelivery) -> EmailMessage:
     person, session = delivery.person, delivery.session
     if person is None or session is None or not person.active:
-        raise NotSent("no longer invited")
+        raise NotSent(DeliveryReason.NO_LONGER_INVITED)
     organiser = delivery.sent_by
     if person.id not in {p.id for p in attendees(session, organiser)}:
-        raise NotSent("no longer invited")  # removed from the group since it was queued
+        raise NotSent(
+            DeliveryReason.NO_LONGER_INVITED
+        )  # removed from the group since it was queued
     with force_locale(person.language or "en"):
         invite = build_invite_for(session, person, organiser)
         if invite is None:
-            raise NotSent("no longer invited")
+            raise NotSent(DeliveryReason.NO_LONGER_INVITED)
         delivery.method, delivery.sequence = invite.method, session.sequence
         return invite_message(invite)

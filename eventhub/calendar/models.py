@@ -34,8 +34,12 @@ class InviteDelivery(db.Model):
     method: Mapped[str | None] = mapped_column(String(10))
     sequence: Mapped[int | None]
     attempts: Mapped[int] = mapped_column(default=0)
-    # The mail server's last answer ("250 2.0.0 Ok: queued as …", "550 5.1.1 No such user").
+    # The mail server's last answer ("250 2.0.0 Ok: queued as …", "550 5.1.1 No such user"),
+    # word for word; with a `reason`, the technical detail of EventHub's own (outbox/sending.py).
     answer: Mapped[str | None] = mapped_column(Text)
+    # Why it was not delivered, when EventHub says so rather than the server: a DeliveryReason
+    # code, shown in each reader's language (outbox/reasons.py).
+    reason: Mapped[str | None] = mapped_column(String(40))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -108,3 +108,6 @@ def latest(topics: Iterable[str]) -> dict[str, OutgoingMail]:
 def init_app(app) -> None:
     """The outbox's table and the job that sends it (a consumer knows only imported tasks)."""
     from . import jobs, models  # noqa: F401
+    from .reasons import delivery_reason
+
+    app.add_template_global(delivery_reason)

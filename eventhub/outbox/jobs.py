@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..jobs import periodic, task
+from ..mail import DeliveryReason
 from . import retention
 from .models import DeliveryState, OutgoingMail
 from .sending import NotSent, deliver_batch
@@ -40,7 +41,7 @@ def send_mail_batch(mail_ids: list[int], attempt: int) -> dict:
 
 def _message(row: OutgoingMail) -> email.message.EmailMessage:
     if row.content is None:
-        raise NotSent("the message's text is gone")
+        raise NotSent(DeliveryReason.CONTENT_GONE)
     return email.message_from_bytes(row.content, policy=email.policy.default)
 
 

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
+from ..mail import DeliveryReason
 from ..timestamps import utcnow
 from .models import DeliveryState, OutgoingMail
 
@@ -42,7 +43,12 @@ def purge(days: int, *, now: datetime | None = None) -> dict[str, int]:
     expired = db.session.execute(
         update(OutgoingMail)
         .where(old, OutgoingMail.state == DeliveryState.QUEUED)
-        .values(state=DeliveryState.FAILED, content=None, updated_at=now)
+        .values(
+            state=DeliveryState.FAILED,
+            reason=DeliveryReason.EXPIRED,
+            content=None,
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     latest = select(func.max(OutgoingMail.id)).group_by(OutgoingMail.topic)

@@ -3,8 +3,11 @@ recipient's outcome recorded (queued, sent, failed with the server's answer), an
 server refused for now tried again later by another job.
 
 Both the outbox (`OutgoingMail`) and calendar invites (`InviteDelivery`) send this way. A row
-is anything with `id`, `state` (DeliveryState), `answer`, `attempts` and `updated_at`; a task
-is a job called as `task(ids, attempt)`.
+is anything with `id`, `state` (DeliveryState), `answer`, `reason`, `attempts` and
+`updated_at`; a task is a job called as `task(ids, attempt)`. `answer` holds the mail server's
+own words; where the outcome is EventHub's (no server configured, server unreachable...),
+`reason` holds its code (DeliveryReason), shown in each reader's language, and `answer` the
+technical detail if any.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..jobs import Task, enqueue_after_commit
-from ..mail import DeliveryError, Mailer, mail_configured, smtp_connection
+from ..mail import DeliveryError, DeliveryReason, Mailer, mail_configured, smtp_connection
 from ..timestamps import utcnow
 from .models import DeliveryState
 
@@ -29,6 +32,10 @@ Row = Any  # a delivery record, as the module says
 
 class NotSent(Exception):
     """Raised by a message builder: this row is no longer to be sent (recorded as failed)."""
+
+    def __init__(self, reason: DeliveryReason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def queue_batches(task: Task, rows: Sequence[Row], *, subject: str) -> None:
@@ -60,7 +67,7 @@ def deliver_batch(
     record = _Recorder(finished)
     if not mail_configured():
         for row in rows:
-            record(row, DeliveryState.FAILED, "no mail server is configured")
+            record(row, DeliveryState.FAILED, None, reason=DeliveryReason.NO_MAIL_SERVER)
         return _outcome(rows)
     later: list[Row] = []
     try:
@@ -72,7 +79,7 @@ def deliver_batch(
         for row in rows:
             if row.state == DeliveryState.QUEUED and row not in later:
                 later.append(row)
-                record(row, DeliveryState.QUEUED, error.answer)
+                record(row, DeliveryState.QUEUED, error.answer, reason=error.reason)
     if later:
         _try_again(later, attempt, task, subject, record)
     return _outcome(rows)
@@ -83,17 +90,17 @@ def _send_one(mailer: Mailer, row: Row, message_for, later: list[Row], record) -
     connection is lost (the rest of the batch then waits for the next try)."""
     try:
         message = message_for(row)
-    except NotSent as reason:
-        record(row, DeliveryState.FAILED, f"not sent: {reason}")
+    except NotSent as refused:
+        record(row, DeliveryState.FAILED, None, reason=refused.reason)
         return
     try:
         answer = mailer.send(message)
     except DeliveryError as error:
         if not error.temporary:
-            record(row, DeliveryState.FAILED, error.answer)
+            record(row, DeliveryState.FAILED, error.answer, reason=error.reason)
             return
         later.append(row)
-        record(row, DeliveryState.QUEUED, error.answer)
+        record(row, DeliveryState.QUEUED, error.answer, reason=error.reason)
         if error.connection_lost:
             raise
         return
@@ -104,9 +111,18 @@ class _Recorder:
     def __init__(self, finished: Callable[[Row], None] | None):
         self.finished = finished
 
-    def __call__(self, row: Row, state: DeliveryState, answer: str, *, tried: bool = True):
+    def __call__(
+        self,
+        row: Row,
+        state: DeliveryState,
+        answer: str | None,
+        *,
+        reason: DeliveryReason | None = None,
+        tried: bool = True,
+    ):
         row.state = state
-        row.answer = answer[:2000]
+        row.answer = answer[:2000] if answer else None
+        row.reason = reason
         row.attempts += 1 if tried else 0
         row.updated_at = utcnow()
         if state.finished and self.finished is not None:
@@ -122,7 +138,8 @@ def _try_again(later: list[Row], attempt: int, task: Task, subject: str, record)
     delays = retry_delays()
     if attempt > len(delays):
         for row in later:
-            record(row, DeliveryState.FAILED, row.answer or "not sent", tried=False)
+            # Still refused after every try: what was last said (and why) stays on the row.
+            record(row, DeliveryState.FAILED, row.answer, reason=row.reason, tried=False)
         return
     log.info("%d message(s) refused for now; trying again in %ss", len(later), delays[attempt - 1])
     enqueue_after_commit(

@@ -116,3 +116,59 @@ def test_board_in_arabic_on_a_phone_mirrors(browser, server, setup, make_person,
     )  # the start is on the right
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "board-arabic-phone")
+
+
+# Versions 2-4 of an item as a French facilitator left them, as each reader should read them.
+HISTORY = {
+    "ar": ["مقترحة ← متفق عليها", "Raccourci après la plénière", "عُدّلت: النص", "سُجِّلت"],
+    "en": ["proposed → agreed", "Raccourci après la plénière", "Edited: text", "Captured"],
+}
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_item_history_by_a_french_facilitator_reads_in_the_readers_language(
+    browser, server, setup, db, language
+):
+    from flask import current_app
+
+    from eventhub.board import service
+    from eventhub.programme.models import Event
+
+    facilitator, participant, _message = setup
+    facilitator.language, participant.language = "fr", language
+    event = db.session.scalar(db.select(Event))
+    with current_app.test_request_context():
+        item = service.add_item(
+            facilitator,
+            event.working_groups[0],
+            kind="recommendation",
+            text="Fund women mediators' networks for five years.",
+            audience="Donors",
+        )
+        service.edit_item(
+            facilitator,
+            item,
+            version=1,
+            text="Fund women mediators' networks for ten years.",
+            audience="Donors",
+        )
+        service.edit_item(
+            facilitator,
+            item,
+            version=2,
+            text="Fund the networks for ten years.",
+            audience="Donors",
+            summary="Raccourci après la plénière",
+        )
+        service.change_state(facilitator, item, "agreed", version=3)
+    db.session.commit()
+    live = server()
+    page = browser(viewport=PHONE, locale=language)
+    sign_in(page, live.url, participant.email)
+    page.goto(f"{live.url}/e/test-event/groups/wg1/board/items/{item.id}")
+    rows = page.locator("table.board-history tbody tr td:last-child")
+    assert rows.all_inner_texts() == HISTORY[language]
+    for size, viewport in (("phone", PHONE), ("desktop", {"width": 1280, "height": 800})):
+        page.set_viewport_size(viewport)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), size
+        screenshot(page, f"board-item-history-{language}-{size}")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from eventhub import outbox
 from eventhub.jobs import Job
+from eventhub.mail import DeliveryReason
 from eventhub.outbox import DeliveryState, OutgoingMail
 from eventhub.reports import silence
 from eventhub.timestamps import utcnow
@@ -68,7 +69,46 @@ def test_an_unreachable_server_leaves_the_message_failed_with_the_reason(app, db
     db.session.commit()
     (mail,) = _mails(db)
     assert (mail.state, mail.attempts) == (DeliveryState.FAILED, 2)
-    assert "cannot reach 127.0.0.1" in mail.answer
+    # Our reason as a code, read in each reader's language; the technical detail beside it.
+    assert mail.reason == DeliveryReason.UNREACHABLE
+    assert mail.answer.startswith("127.0.0.1:")
+
+
+def test_no_mail_server_when_the_job_runs_is_our_reason_not_a_servers_answer(app, db):
+    with mail_server(app):
+        outbox.queue([_mail("amina@example.org")], topic="test:6")
+    app.config["MAIL_SERVER"] = ""  # the consumer's settings lost the server meanwhile
+    db.session.commit()
+    (mail,) = _mails(db)
+    assert (mail.state, mail.reason, mail.answer) == (
+        DeliveryState.FAILED,
+        DeliveryReason.NO_MAIL_SERVER,
+        None,
+    )
+
+
+def test_a_message_whose_text_is_gone_is_failed_with_our_reason(app, db):
+    with mail_server(app) as server:
+        (row,) = outbox.queue([_mail("amina@example.org")], topic="test:7")
+        row.content = None
+        db.session.commit()
+    (mail,) = _mails(db)
+    assert (mail.state, mail.reason, mail.answer) == (
+        DeliveryState.FAILED,
+        DeliveryReason.CONTENT_GONE,
+        None,
+    )
+    assert server.received == []
+
+
+def test_still_refused_after_every_try_keeps_the_servers_last_answer_and_no_reason(app, db):
+    with mail_server(app) as server:
+        server.refuse_for_now["amina@example.org"] = 10
+        outbox.queue([_mail("amina@example.org")], topic="test:8")
+        db.session.commit()
+    (mail,) = _mails(db)
+    assert mail.state == DeliveryState.FAILED and mail.reason is None
+    assert mail.answer.startswith("451")
 
 
 def test_a_batch_goes_over_one_connection_and_the_text_is_not_kept(app, db):

@@ -182,6 +182,47 @@ def test_a_refused_invitation_is_shown_failed_and_sent_again_with_a_new_link(
     assert client.get(link).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "language, reason, server_said",
+    [
+        (
+            "fr",
+            "Non envoyé\xa0: aucun serveur de messagerie n’est configuré.",
+            "Serveur de messagerie",
+        ),
+        ("ar", "لم تُرسل: لم يُضبط أي خادم بريد.", "خادم البريد"),
+        ("en", "Not sent: no mail server is configured.", "Mail server"),
+    ],
+)
+def test_our_reason_for_a_failed_invitation_reads_in_the_organisers_language_the_server_verbatim(
+    client, app, event, organiser, db, language, reason, server_said
+):
+    organiser.language = language
+    refused = "550 5.1.1 <nadia@example.org>: no mailbox"
+    for address, why, answer in [
+        ("amina@example.org", "no-mail-server", None),
+        ("nadia@example.org", None, refused),
+    ]:
+        invitation, _token = members.invite(event, address, Role.PARTICIPANT)
+        db.session.flush()
+        db.session.add(
+            OutgoingMail(
+                topic=mailing.topic(invitation),
+                recipient=address,
+                subject="Invitation",
+                state=DeliveryState.FAILED,
+                reason=why,
+                answer=answer,
+            )
+        )
+    db.session.commit()
+    page = lxml.html.fromstring(client.get(f"/e/{event.slug}/people").get_data(as_text=True))
+    cells = page.xpath("//table[contains(@class, 'invitations')]//td[@class='invitation-mail']")
+    nadia, amina = (" ".join(c.text_content().split()) for c in cells)  # newest first
+    assert reason.replace("\xa0", " ") in amina and "no mail server is configured" not in amina
+    assert f"{server_said}: {refused}".replace("\xa0", " ") in nadia.replace("\xa0", " ")
+
+
 def test_the_organisers_list_reads_the_same_once_the_outbox_keeps_only_delivery_records(
     client, app, event, organiser, db
 ):
