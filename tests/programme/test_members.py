@@ -219,8 +219,10 @@ def test_our_reason_for_a_failed_invitation_reads_in_the_organisers_language_the
     page = lxml.html.fromstring(client.get(f"/e/{event.slug}/people").get_data(as_text=True))
     cells = page.xpath("//table[contains(@class, 'invitations')]//td[@class='invitation-mail']")
     nadia, amina = (" ".join(c.text_content().split()) for c in cells)  # newest first
-    assert reason.replace("\xa0", " ") in amina and "no mail server is configured" not in amina
-    assert f"{server_said}: {refused}".replace("\xa0", " ") in nadia.replace("\xa0", " ")
+    # Our reason in her language, not presented as the server's words.
+    assert reason.replace("\xa0", " ") in amina and server_said not in amina
+    # The server's words, as it said them, after the label that says whose they are.
+    assert nadia.index(server_said) < nadia.index(refused)
 
 
 def test_the_organisers_list_reads_the_same_once_the_outbox_keeps_only_delivery_records(
@@ -267,7 +269,8 @@ def test_an_unreachable_mail_server_shows_the_invitation_failed(client, app, eve
     response = _invite(client, event)
     assert response.status_code == 302
     cell = _invitation_mail_cell(client.get(response.headers["Location"]))
-    assert cell.startswith("Failed") and "cannot reach 127.0.0.1" in cell
+    assert cell.startswith("Failed")
+    assert "The mail server could not be reached. Technical details: 127.0.0.1:" in cell
 
 
 def test_sending_again_without_a_mail_server_gives_a_new_link_to_copy(client, event, organiser, db):
