@@ -256,7 +256,10 @@ def _announce_later(app: Flask, room_id: int, token: object, seconds: float) -> 
             _announce(room_id)
     except Exception:  # Redis or the database away for a moment: try again after a while
         log.exception("presence broadcast for room %s failed", room_id)
-        _schedule(app, room_id, max(seconds, 5.0))
+        with _lock:
+            still_here = room_id in _rooms
+        if still_here:  # else nobody here to tell (another worker's beat tells its sockets)
+            _schedule(app, room_id, max(seconds, 5.0))
 
 
 def _announce(room_id: int) -> None:

@@ -144,3 +144,20 @@ def test_a_timer_of_a_forgotten_process_state_sends_nothing(room, member, group,
     presence.clear()
     presence._announce_later(app_, room_id, token, 0)
     assert received(sa, "presence") == []
+
+
+def test_a_broadcast_that_failed_is_tried_again(room, member, group, timers, monkeypatch):
+    (ana, sa), (bea, sb) = member("participant", group), member("participant", group)
+    emit(sa, "join", {"room": room.id})
+    emit(sb, "join", {"room": room.id})
+    tell = presence.announce
+
+    def redis_away(room_id: int) -> None:
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(presence, "announce", redis_away)
+    assert timers.fire() == 1
+    assert received(sa, "presence") == []
+    monkeypatch.setattr(presence, "announce", tell)
+    assert timers.fire() == 1  # the retry
+    assert ids(received(sa, "presence")[-1][1]["people"]) == by_name([ana, bea])
