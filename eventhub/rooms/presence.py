@@ -10,7 +10,7 @@ time, and are deleted by whoever reads them next.
 Telling the room is coalesced: a join, leave, kick or disconnect marks the room changed
 (`changed`), and the list goes out once `PRESENCE_FLUSH_SECONDS` later, read when it is sent,
 whatever else changed meanwhile. When 200 members reconnect at once that is a few broadcasts of
-the list instead of one per join (20,100 frames carrying two million names). Each worker keeps
+the list instead of one per join (20,100 frames carrying 2.7 million names). Each worker keeps
 its own timer per room; the list it sends is the shared one, so the last change anywhere goes
 out from the worker where it happened.
 """
