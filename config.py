@@ -76,6 +76,10 @@ class Config:
     MAX_CONNECTIONS = _env_int("MAX_CONNECTIONS", 10_000)
     # With several workers: a dead worker's sockets leave every room's people within this time.
     PRESENCE_TTL_SECONDS = float(_env("PRESENCE_TTL_SECONDS", "15"))
+    # Who is in a room goes out to everyone in it at most this often (seconds), the whole list
+    # as it is when sent: 200 members reconnecting at once cost a few broadcasts, not 200 of
+    # up to 200 names to up to 200 sockets (rooms/presence.py). 0 sends one per change.
+    PRESENCE_FLUSH_SECONDS = float(_env("PRESENCE_FLUSH_SECONDS", "0.5"))
     # werkzeug's password hashing method; tests use a cheap one.
     PASSWORD_HASH_METHOD = "scrypt"
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
@@ -173,6 +177,7 @@ class TestConfig(Config):
     # 16 files per publication cost seconds of PDF each: tests that need it turn it on.
     REPORT_PREBUILD = False
     QA_VOTE_FLUSH_SECONDS = 0.0  # deterministic: each count broadcast with its vote
+    PRESENCE_FLUSH_SECONDS = 0.0  # deterministic: each change broadcast with its event
 
 
 class ProductionConfig(Config):

@@ -338,3 +338,59 @@ class RoomMember:
         died retrying forever in a thread of its own, whose `random.random()` calls (its
         reconnection jitter) then land inside other tests' Hypothesis draws."""
         self.sio.shutdown()
+
+
+class PresenceWatcher:
+    """A room member who keeps every `presence` frame she receives (as lists of ids)."""
+
+    def __init__(self, member: RoomMember):
+        self.member = member
+        self.frames: list[list[int]] = []
+        self.lock = threading.Lock()
+        member.sio.on("presence", self._on_presence)
+
+    def _on_presence(self, data: dict) -> None:
+        with self.lock:
+            self.frames.append(sorted(p["id"] for p in data["people"]))
+
+    def last(self) -> list[int] | None:
+        with self.lock:
+            return self.frames[-1] if self.frames else None
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.frames)
+
+
+def join_at_once(watchers: list[PresenceWatcher], room: int) -> list[dict]:
+    """Every member sends `join` at the same moment; their acks, in the same order."""
+    acks: list[dict | None] = [None] * len(watchers)
+    start = threading.Barrier(len(watchers))
+
+    def join(i: int) -> None:
+        start.wait()
+        acks[i] = watchers[i].member.call("join", {"room": room}, timeout=60)
+
+    threads = [threading.Thread(target=join, args=(i,)) for i in range(len(watchers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    return acks
+
+
+def wait_until(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def settle(watchers: list[PresenceWatcher], quiet: float) -> None:
+    """Wait until no frame has arrived for `quiet` seconds (a last timer may still be due)."""
+    before = None
+    now = [w.count() for w in watchers]
+    while now != before:
+        time.sleep(quiet)
+        before, now = now, [w.count() for w in watchers]

@@ -6,6 +6,13 @@ that the list of people in a room is the same on every worker: one person with t
 workers is one person. A worker announces it is alive every third of `PRESENCE_TTL_SECONDS`;
 the sockets of a worker that stopped announcing (it died) drop out of every list within that
 time, and are deleted by whoever reads them next.
+
+Telling the room is coalesced: a join, leave, kick or disconnect marks the room changed
+(`changed`), and the list goes out once `PRESENCE_FLUSH_SECONDS` later, read when it is sent,
+whatever else changed meanwhile. When 200 members reconnect at once that is a few broadcasts of
+the list instead of one per join (20,100 frames carrying 2.7 million names). Each worker keeps
+its own timer per room; the list it sends is the shared one, so the last change anywhere goes
+out from the worker where it happened.
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 # room id -> socket id -> (person id, public name)
 _rooms: dict[int, dict[str, tuple[int, str]]] = {}
-# Called with a room id when the shared list of its people changed without anyone here joining
-# or leaving (a worker died): rooms/sockets.py tells the room.
+# Called with a room id to tell everyone in it who is there (rooms/sockets.py sets it): by the
+# room's timer after a change (`changed`), or at once when PRESENCE_FLUSH_SECONDS is 0.
 announce: Callable[[int], None] | None = None
+# room id -> the token of the timer that will announce it (one pending timer per room)
+_due: dict[int, object] = {}
 
 
 class SharedPresence:
@@ -87,19 +96,19 @@ class SharedPresence:
                 log.exception("presence heartbeat failed")
 
     def notice_changes(self) -> list[int]:
-        """Announce the rooms with sockets here whose people changed (a worker died)."""
+        """Mark changed the rooms with sockets here whose people changed since the last beat (a
+        worker died; or a list sent by another worker crossed one sent from here on the way)."""
         with _lock:
             local = list(_rooms)
-        changed = []
+        different = []
         for room_id in local:
             now = frozenset(self.people(room_id))
             if self._seen.get(room_id, now) != now:
-                changed.append(room_id)
+                different.append(room_id)
             self._seen[room_id] = now
-        for room_id in changed:
-            if announce is not None:
-                announce(room_id)
-        return changed
+        for room_id in different:
+            changed(room_id)
+        return different
 
     def stop_heartbeat(self) -> None:
         self._beating = False
@@ -210,10 +219,59 @@ def people(room_id: int) -> list[dict]:
     ]
 
 
+# Telling the room ------------------------------------------------------------------------------
+
+
+def changed(room_id: int) -> None:
+    """The room's people changed: tell everyone in it, now or at the end of its interval.
+
+    Call after the change is made (in memory and in Redis): the list is read when it is sent, so
+    the last change always goes out, and every change made before a timer fires goes with it.
+    """
+    app = current_app._get_current_object()
+    seconds = float(app.config.get("PRESENCE_FLUSH_SECONDS", 0))
+    if seconds <= 0:
+        _announce(room_id)
+        return
+    _schedule(app, room_id, seconds)
+
+
+def _schedule(app: Flask, room_id: int, seconds: float) -> None:
+    with _lock:
+        if room_id in _due:
+            return  # the timer already running sends this change too
+        token = _due[room_id] = object()
+    socketio.start_background_task(_announce_later, app, room_id, token, seconds)
+
+
+def _announce_later(app: Flask, room_id: int, token: object, seconds: float) -> None:
+    socketio.sleep(seconds)
+    with _lock:
+        if _due.get(room_id) is not token:
+            return  # forgotten meanwhile (clear)
+        # Before reading the list: a change from here on starts a new timer.
+        del _due[room_id]
+    try:
+        with app.app_context():
+            _announce(room_id)
+    except Exception:  # Redis or the database away for a moment: try again after a while
+        log.exception("presence broadcast for room %s failed", room_id)
+        with _lock:
+            still_here = room_id in _rooms
+        if still_here:  # else nobody here to tell (another worker's beat tells its sockets)
+            _schedule(app, room_id, max(seconds, 5.0))
+
+
+def _announce(room_id: int) -> None:
+    if announce is not None:
+        announce(room_id)
+
+
 def clear() -> None:
     """Forget everything of this process (tests, and a process that starts over)."""
     with _lock:
         _rooms.clear()
+        _due.clear()
         for store in _shared.values():
             store.stop_heartbeat()
         _shared.clear()

@@ -112,7 +112,9 @@ def join(p: Join) -> Reply:
         "last_seq": last_seq,
         "until": until,
     }
-    return Reply(ack=ack).broadcast("presence", presence_of(room.id), to=channel(room.id))
+    # Her own list is in the ack (room.presence); everyone else's comes with the room's next
+    # coalesced `presence` (rooms/presence.py).
+    return Reply(ack=ack).then(lambda: presence.changed(room.id))
 
 
 @events.on("leave")
@@ -123,19 +125,20 @@ def leave(p: InRoom) -> Reply:
     leave_room(moderators_channel(room.id))
     reply = Reply()
     if presence.leave(room.id, request.sid):
-        reply.broadcast("presence", presence_of(room.id), to=channel(room.id))
+        reply.then(lambda: presence.changed(room.id))
     return reply
 
 
 def kick(room_id: int, person_id: int) -> None:
-    """Her sockets in this process leave the room (she was removed); everyone hears presence."""
+    """Her sockets in this process leave the room (she was removed); everyone hears presence
+    (coalesced, rooms/presence.py)."""
     sids = presence.sids_of(room_id, person_id)
     for sid in sids:
         leave_room(channel(room_id), sid=sid, namespace="/")
         leave_room(moderators_channel(room_id), sid=sid, namespace="/")
         presence.leave(room_id, sid)
     if sids:
-        socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+        presence.changed(room_id)
 
 
 @on_connect
@@ -144,6 +147,7 @@ def _start_removal_sweep(_person: Person) -> None:
 
 
 def _announce_presence(room_id: int) -> None:
+    """Everyone in the room gets the whole list (called by presence.changed, coalesced)."""
     socketio.emit("presence", presence_of(room_id), to=channel(room_id))
 
 
@@ -153,7 +157,7 @@ presence.announce = _announce_presence
 @on_disconnect
 def _forget(sid: str) -> None:
     for room_id in presence.leave_all(sid):
-        socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+        presence.changed(room_id)
 
 
 @events.on("send")

@@ -70,6 +70,12 @@ def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, pe
     # Only the facilitator sees who has not spoken yet.
     fatou.wait_for_selector("#room-unheard li:has-text('Leila')")
     assert leila.locator("#room-unheard").count() == 0
+    # Who is here: Fatou's list came with her join; Leila's gains her with the room's next
+    # presence broadcast (coalesced, PRESENCE_FLUSH_SECONDS).
+    assert fatou.locator("#room-presence li").count() == 2
+    leila.wait_for_selector(
+        "#room-presence li:has-text('Fatou')", state="attached"
+    )  # folded on a phone
 
     # Leila writes with the keyboard only (Ctrl+Enter sends); Fatou sees it without reloading.
     leila.focus("#room-body")
@@ -117,6 +123,8 @@ def test_two_people_chat_and_the_facilitator_hides_a_message(browser, server, pe
     fatou.wait_for_selector("#room-queue li:has-text('Leila')")
     fatou.click("#room-queue li:has-text('Leila') button:has-text('Give the floor')")
     leila.wait_for_selector("#room-floor:has-text('You have the floor.')")
+    fatou.close()  # her socket goes: she leaves Leila's list
+    leila.wait_for_selector("#room-presence li:has-text('Fatou')", state="detached")
     assert errors == []
 
 

@@ -31,7 +31,16 @@ from eventhub.rooms.models import Message
 from eventhub.rooms.service import room_for_group
 from tests import live
 from tests.conftest import PASSWORD, app_with_tables, need
-from tests.live import ASYNC_MODES, RoomMember, free_port, sign_in
+from tests.live import (
+    ASYNC_MODES,
+    PresenceWatcher,
+    RoomMember,
+    free_port,
+    join_at_once,
+    settle,
+    sign_in,
+    wait_until,
+)
 
 live_server = live.live_server  # the fixture
 
@@ -207,6 +216,8 @@ def workers(
         # live worker slowed by a loaded machine is never taken for dead (its people would then
         # drop out of presence too early, and the removal test's wait would end before the sweep).
         "EVENTHUB_PRESENCE_TTL_SECONDS": "10",
+        # Presence is coalesced per room and worker (a wave of joins spans few intervals).
+        "EVENTHUB_PRESENCE_FLUSH_SECONDS": "1",
     }
     a = live_server(postgres_url, async_mode=mode, env=env)
     b = live_server(postgres_url, async_mode=mode, env=env)
@@ -228,25 +239,17 @@ def stored(room_id: int) -> list[tuple[int, str]]:
     return [(m.seq, m.client_id) for m in rows]
 
 
-def wait_for(condition, what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize("workers", ASYNC_MODES, indirect=True)
 def test_message_sent_to_one_worker_reaches_members_on_the_other(workers):
     room, members = workers
     ack = members["amina"].send(room, "Hello from worker A", uuid.uuid4().hex)
     assert ack["ok"]
-    wait_for(lambda: any(m["seq"] == ack["seq"] for m in members["bea"].live), "A → B")
+    wait_until(lambda: any(m["seq"] == ack["seq"] for m in members["bea"].live), "A → B")
     reply = members["bea"].send(room, "Hello from worker B", uuid.uuid4().hex)
     assert reply["ok"]
-    wait_for(lambda: any(m["seq"] == reply["seq"] for m in members["amina"].live), "B → A")
-    wait_for(lambda: len(members["dina"].seen(room)) == 2, "both at D (on B)")
-    wait_for(lambda: len(members["cara"].seen(room)) == 2, "both at C (on A)")
+    wait_until(lambda: any(m["seq"] == reply["seq"] for m in members["amina"].live), "B → A")
+    wait_until(lambda: len(members["dina"].seen(room)) == 2, "both at D (on B)")
+    wait_until(lambda: len(members["cara"].seen(room)) == 2, "both at C (on A)")
     assert [m["body"] for m in members["dina"].seen(room)] == [
         "Hello from worker A",
         "Hello from worker B",
@@ -284,7 +287,7 @@ def test_concurrent_sends_on_both_workers_get_unique_sequence_numbers(workers):
     assert {cid for _, cid in rows} == {cid for ids in sent.values() for cid in ids}
     # Every member, whichever worker she is on, got every message live, once.
     for name, member in members.items():
-        wait_for(lambda m=member: len(m.live) >= len(seqs), f"all messages at {name}")
+        wait_until(lambda m=member: len(m.live) >= len(seqs), f"all messages at {name}")
         assert Counter(m["seq"] for m in member.live) == Counter(seqs), name
 
 
@@ -305,13 +308,13 @@ def test_person_removed_through_one_worker_stops_hearing_the_room_on_the_other(w
 
     # Amina (on worker A) removes Bea, whose socket is on worker B.
     assert members["amina"].call("remove", {"room": room, "person": bea.id})["ok"]
-    wait_for(
+    wait_until(
         lambda: presence_at_dina and bea.id not in presence_at_dina[-1],
         "worker B's sweep to make Bea's socket leave",
     )
     ack = members["amina"].send(room, "After Bea left", uuid.uuid4().hex)
     assert ack["ok"]
-    wait_for(lambda: any(m["seq"] == ack["seq"] for m in members["dina"].live), "A → Dina")
+    wait_until(lambda: any(m["seq"] == ack["seq"] for m in members["dina"].live), "A → Dina")
     assert all(m["seq"] != ack["seq"] for m in members["bea"].live)
 
 
@@ -328,7 +331,7 @@ def test_presence_is_shared_by_both_workers_and_a_dead_workers_people_leave_it(
     # Dina (on B) sees Amina and Cara, whose sockets are on A.
     ack = members["dina"].join(room)
     assert sorted(p["id"] for p in ack["room"]["presence"]) == sorted(ids.values())
-    wait_for(lambda: seen_at_dina, "the presence her own join announces")
+    wait_until(lambda: seen_at_dina, "the presence her own join announces")
 
     # Amina opens a second tab, on worker B: still one person, in the list that tab's join sends.
     server_a, server_b = live_server.servers
@@ -337,16 +340,65 @@ def test_presence_is_shared_by_both_workers_and_a_dead_workers_people_leave_it(
     try:
         before = len(seen_at_dina)
         assert second.join(room)["ok"]
-        wait_for(lambda: len(seen_at_dina) > before, "presence after a 2nd tab")
+        wait_until(lambda: len(seen_at_dina) > before, "presence after a 2nd tab")
         assert sorted(p["id"] for p in seen_at_dina[-1]) == sorted(ids.values())
 
         # Worker A dies: Cara (only on A) leaves everyone's list; Amina stays, by her tab on B.
         server_a.kill()
         left = sorted([ids["amina"], ids["bea"], ids["dina"]])
-        wait_for(
+        wait_until(
             lambda: seen_at_dina and sorted(p["id"] for p in seen_at_dina[-1]) == left,
             "Cara out of presence after her worker died, everyone else in it",
             timeout=40,
         )
     finally:
         second.disconnect()
+
+
+@pytest.mark.parametrize("workers", ASYNC_MODES, indirect=True)
+def test_a_wave_of_joins_on_both_workers_ends_with_everyone_in_every_list(
+    workers, live_server, make_person, add_member
+):
+    from eventhub.accounts.models import Person
+    from eventhub.rooms.models import Room
+
+    room, members = workers
+    server_a, server_b = live_server.servers
+    home = _db.session.get(Room, room).working_group
+    wave = 30
+    newcomers = [make_person(f"wave{n:02}@example.org", name=f"Wave {n:02}") for n in range(wave)]
+    for person in newcomers:
+        add_member(person, home.event, Role.PARTICIPANT, home)
+    # The four already in the room (two on each worker), and thirty more, half on each.
+    first = [PresenceWatcher(m) for m in members.values()]
+    settle(first, quiet=4)  # what their own joins made the workers say is over
+    before = [w.count() for w in first]
+    joining = [
+        PresenceWatcher(RoomMember(server.url, sign_in(server.url, p.email, PASSWORD)).connect())
+        for p, server in zip(newcomers, [server_a, server_b] * (wave // 2), strict=True)
+    ]
+    there = _db.session.scalars(
+        select(Person.id).where(Person.email.in_([f"{n}@example.org" for n in members]))
+    )
+    everyone = sorted([*there, *(p.id for p in newcomers)])
+    assert len(everyone) == 4 + wave
+    try:
+        acks = join_at_once(joining, room)
+        assert all(a and a["ok"] for a in acks), [a for a in acks if not (a and a["ok"])][:3]
+        watchers = first + joining
+        wait_until(
+            lambda: all(w.last() == everyone for w in watchers),
+            "everyone in every list, on both workers",
+            timeout=60,
+        )
+        # Beyond a beat of the heartbeat (every TTL / 3), which restates a list that changed.
+        settle(watchers, quiet=4)
+        assert all(w.last() == everyone for w in watchers)
+        # Each worker broadcasts a changed room at most once a second, plus once at a beat of
+        # its heartbeat: a dozen frames at most for the four who were there first, where one
+        # broadcast per join would have been thirty.
+        counts = [w.count() - n for w, n in zip(first, before, strict=True)]
+        assert max(counts) <= 12, counts
+    finally:
+        for w in joining:
+            w.member.disconnect()
