@@ -78,8 +78,9 @@ def test_a_draft_download_queues_a_build_whose_page_shows_progress_then_the_file
     assert again.status_code == 303 and again.headers["Location"] != build_page
     with ThreadConsumer():
         wait_for(int(again.headers["Location"].rsplit("/", 1)[1]), {JobState.DONE})
-    assert client.get(again.headers["Location"] + "/status").get_json()["file_url"] == (
-        status["file_url"]
+    assert (
+        client.get(again.headers["Location"] + "/status").get_json()["file_url"]
+        == (status["file_url"])
     )
     assert _db.session.scalar(_db.select(_db.func.count(ReportFile.id))) == 1
 
