@@ -229,7 +229,26 @@ class SocketEvents:
     def register(self) -> None:
         """Put these handlers on the server that `socketio.init_app(app)` just built."""
         for event, handler in self._handlers:
-            socketio.on_event(event, handler)
+            socketio.on_event(event, _without_routing_error(handler))
+
+
+def _without_routing_error(handler: Callable) -> Callable:
+    """Run `handler` with its request context's routing error dropped.
+
+    Flask-SocketIO runs each event in a request context built from the socket's handshake
+    (`/socket.io/`), a path no route matches: Flask keeps the NotFound on the request, and the
+    exception's traceback holds the context that holds the request. That cycle (~60 objects per
+    event, ~200 in the server) is freed only by the garbage collector, whose pauses every live
+    socket of the process waits through (docs/performance.md, "Liveness"). Dropped, the whole
+    chain is freed as soon as the event is done. No socket event reads it.
+    """
+
+    @wraps(handler)
+    def run(*args):
+        request.routing_exception = None
+        return handler(*args)
+
+    return run
 
 
 events = SocketEvents()

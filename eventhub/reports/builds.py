@@ -22,6 +22,13 @@ from .models import PublishedReport, ReportFile
 # Someone is waiting for these; publication's pre-builds come after.
 WAITING_PRIORITY = 10
 PENDING = (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING)
+# Not started yet: whatever changes now, they will still read it.
+NOT_STARTED = (JobState.QUEUED, JobState.RETRYING)
+
+# The data hash of a draft download: the draft as the boards stand when its job runs. The job
+# collects it, and finds the file already stored or builds it; the web process never collects
+# a draft to download it.
+CURRENT_DRAFT = "current"
 
 
 @cache
@@ -100,9 +107,12 @@ def stored(wanted: Wanted) -> ReportFile | None:
 
 
 def pending_build(wanted: Wanted) -> Job | None:
+    """The job already building that file; for the current draft, one that has not read the
+    boards yet (a running one may have read them before the latest change)."""
+    states = NOT_STARTED if wanted.data_hash == CURRENT_DRAFT else PENDING
     return db.session.scalars(
         select(Job)
-        .where(Job.subject == wanted.subject, Job.state.in_(PENDING))
+        .where(Job.subject == wanted.subject, Job.state.in_(states))
         .order_by(Job.id.desc())
         .limit(1)
     ).first()
@@ -112,7 +122,7 @@ def file_or_build(wanted: Wanted) -> ReportFile | Job:
     """The stored file, or the job building it (queued now if nobody asked before)."""
     from .jobs import build_file
 
-    found = stored(wanted)
+    found = stored(wanted) if wanted.data_hash != CURRENT_DRAFT else None
     if found is not None:
         return found
     job = pending_build(wanted)

@@ -21,9 +21,8 @@ from ..programme.service import event_by_slug
 from ..web import public
 from . import builds, service, store
 from .common import FORMATS, MEDIA_TYPES
-from .data import Edition, ReportData, content_hash
 from .models import ReportFile
-from .views import _chosen, _language, _nothing_yet, bp
+from .views import DRAFT, _chosen_edition, _language, _nothing_yet, bp
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +46,21 @@ def download(slug: str):
                 formats=", ".join(FORMATS),
             )
         )
-    chosen = _chosen(event)
+    chosen = _chosen_edition(event)
     if chosen is None:
         return _nothing_yet(event)
-    data, edition, _row = chosen
-    return file_or_progress(event, data, edition, fmt, language)
+    if chosen == DRAFT:
+        # The draft's data is read by the build job, not here: collecting a large draft in a
+        # request makes tens of thousands of objects, and the garbage collector's pause for
+        # them stalls every live room on this process (docs/performance.md, "Liveness").
+        wanted = builds.Wanted(event.id, None, builds.CURRENT_DRAFT, fmt, language)
+    else:
+        wanted = builds.Wanted(event.id, chosen.version, chosen.content_hash, fmt, language)
+    return file_or_progress(event, wanted)
 
 
-def file_or_progress(event: Event, data: ReportData, edition: Edition, fmt: str, language: str):
+def file_or_progress(event: Event, wanted: builds.Wanted):
     """The stored file, or a redirect to its build's page (the build is queued at the commit)."""
-    wanted = builds.Wanted(
-        event.id,
-        edition.version,
-        edition.content_hash if not edition.draft else content_hash(data),
-        fmt,
-        language,
-    )
     found = builds.file_or_build(wanted)
     if isinstance(found, ReportFile):
         response = _send(found)

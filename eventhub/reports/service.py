@@ -19,10 +19,15 @@ from .data import ReportData, canonical_json, content_hash
 from .models import PublishedReport
 
 
-def draft(person: Person | None, event: Event) -> ReportData:
-    """The report as the boards stand now; organisers only."""
+def require_draft_reader(person: Person | None, event: Event) -> None:
+    """Refuse anyone but the event's organisers the draft."""
     if not may(person, "report.draft", event):
         raise NotAllowed(_("Only the event's organisers can see the draft report."))
+
+
+def draft(person: Person | None, event: Event) -> ReportData:
+    """The report as the boards stand now; organisers only."""
+    require_draft_reader(person, event)
     return collect(event)
 
 

@@ -18,6 +18,7 @@ from . import service
 from .build_html import report_context
 from .common import FORMATS, LANGUAGES, in_language
 from .data import Edition, ReportData
+from .models import PublishedReport
 
 bp = Blueprint("reports", __name__)
 
@@ -34,21 +35,33 @@ def _language() -> str:
     return language
 
 
-def _chosen(event: Event) -> tuple[ReportData, Edition, object | None] | None:
+# What `?version=` chose, before anything is loaded: the draft, or a published version's row.
+DRAFT = "draft"
+
+
+def _chosen_edition(event: Event) -> PublishedReport | str | None:
     """What `?version=` asks for (default: the draft for organisers, else the newest version
-    she may read), as (data, edition, published row); None when she may read nothing yet."""
+    she may read): DRAFT (she may read it) or the published row; None when she may read
+    nothing yet."""
     asked = request.args.get("version", "")
-    if asked == "draft" or (not asked and may(current_user, "report.draft", event)):
-        return service.draft(current_user, event), Edition(), None
+    if asked == DRAFT or (not asked and may(current_user, "report.draft", event)):
+        service.require_draft_reader(current_user, event)
+        return DRAFT
     if asked:
         if not asked.isdigit() or len(asked) > 6:
             raise Invalid(_("A report version is a number, such as 1 or 2, or the word draft."))
-        row = service.readable_version(current_user, event, int(asked))
-    else:
-        row = service.readable_latest(current_user, event)
-        if row is None:
-            return None
-    return row.report, row.edition, row
+        return service.readable_version(current_user, event, int(asked))
+    return service.readable_latest(current_user, event)
+
+
+def _chosen(event: Event) -> tuple[ReportData, Edition, PublishedReport | None] | None:
+    """The chosen edition's data (the draft collected now), its edition and published row."""
+    chosen = _chosen_edition(event)
+    if chosen is None:
+        return None
+    if chosen == DRAFT:
+        return service.draft(current_user, event), Edition(), None
+    return chosen.report, chosen.edition, chosen
 
 
 def _board_links(event: Event, report: ReportData) -> dict[str, str]:

@@ -10,7 +10,8 @@ import pytest
 
 from eventhub import create_app
 from eventhub.extensions import db as _db
-from eventhub.jobs import JobState, huey
+from eventhub.jobs import Job, JobState, huey
+from eventhub.reports.models import ReportFile
 from tests.conftest import serve_requests_in_their_own_context
 from tests.jobs.helpers import ThreadConsumer, wait_for
 
@@ -71,8 +72,17 @@ def test_a_draft_download_queues_a_build_whose_page_shows_progress_then_the_file
     html = lxml.html.fromstring(client.get(build_page).data)
     assert html.xpath("//a[@data-build-file]/@href") == [status["file_url"]]
     assert not html.xpath("//noscript/meta")
-    # The draft has not changed: the next download is the stored file, at once.
-    assert client.get(DRAFT_MD).status_code == 200
+    # The draft has not changed: the next download's job reads the boards (the request does
+    # not), finds the same data and hands out the stored file, building nothing.
+    again = client.get(DRAFT_MD)
+    assert again.status_code == 303 and again.headers["Location"] != build_page
+    with ThreadConsumer():
+        wait_for(int(again.headers["Location"].rsplit("/", 1)[1]), {JobState.DONE})
+    assert (
+        client.get(again.headers["Location"] + "/status").get_json()["file_url"]
+        == (status["file_url"])
+    )
+    assert _db.session.scalar(_db.select(_db.func.count(ReportFile.id))) == 1
 
 
 def test_a_build_that_fails_says_so_and_offers_to_try_again(
@@ -95,3 +105,20 @@ def test_a_build_that_fails_says_so_and_offers_to_try_again(
     assert "could not be built" in html.xpath("string(//*[@data-build-message])")
     again = html.xpath("//*[@data-build-failed]//a/@href")[0]
     assert client.get(again).headers["Location"] != build_page  # a new build
+
+
+def test_a_draft_build_that_has_started_is_not_handed_to_a_later_download(
+    report_event, client, login
+):
+    """A running build may have read the boards before the latest change: a download asked
+    for now gets a build of its own; one still queued is shared (it has read nothing yet)."""
+    event, people = report_event()
+    login(people[-1])
+    first = client.get(DRAFT_MD).headers["Location"]
+    assert client.get(DRAFT_MD).headers["Location"] == first  # queued: shared
+    job = _db.session.get(Job, int(first.rsplit("/", 1)[1]))
+    job.state = JobState.RUNNING
+    _db.session.commit()
+    second = client.get(DRAFT_MD).headers["Location"]
+    assert second != first
+    assert huey.pending_count() == 2

@@ -99,14 +99,41 @@ def test_the_draft_is_built_again_only_when_it_changed(report_event, client, log
     url = "/e/report-event/report/download?format=md&lang=en&version=draft"
     first = download(client, url)
     assert first.status_code == 200 and "Draft" in first.get_data(as_text=True)
-    assert client.get(url).status_code == 200  # the same draft: stored, served at once
+    # The same draft: its job (not the request) reads the boards and finds the file stored.
+    again = download(client, url)
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
     assert len(builds) == 1
+    assert db.session.scalar(db.select(db.func.count(ReportFile.id))) == 1
     event.summary = "A new summary, written after the first download."
     db.session.commit()
     changed = download(client, url)
     assert "A new summary" in changed.get_data(as_text=True)
     assert len(builds) == 2
     assert "no-cache" in changed.headers["Cache-Control"]
+
+
+def test_a_draft_download_reads_the_boards_in_its_job_never_in_the_request(
+    report_event, client, login, monkeypatch
+):
+    """Collecting a large draft makes tens of thousands of objects: in a request, the garbage
+    collector's pause for them would stall every live room of the process."""
+    from eventhub.reports import collect, jobs
+
+    collected = []
+    real = collect.collect
+
+    def counting(event):
+        collected.append(has_request_context())
+        return real(event)
+
+    monkeypatch.setattr(jobs, "collect", counting)
+    monkeypatch.setattr(service, "collect", counting)
+    event, people = report_event()
+    login(_people(people)["organiser"])
+    for _ in range(2):
+        response = download(client, "/e/report-event/report/download?format=html&version=draft")
+        assert response.status_code == 200
+    assert collected == [False, False]
 
 
 def test_a_file_lost_from_the_store_is_built_again(report_event, client, login, db, builds):
