@@ -58,6 +58,7 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
         env=_environment(queued_app),
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # as `make run` starts it: a session, and its group, of its own
     )
     try:
         done = wait_for(job.id, {JobState.DONE, JobState.FAILED}, timeout=60)
@@ -73,6 +74,10 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
             assert os.getpriority(os.PRIO_PROCESS, pid) == deferring
             if hasattr(os, "SCHED_IDLE"):  # Linux: only CPU time nothing else wants
                 assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+        # Where the kernel groups by session, the consumer's group weighs least too.
+        group = Path(f"/proc/{worker.pid}/autogroup")
+        if group.exists():
+            assert group.read_text().split()[-1] == "19", group.read_text()
     finally:
         worker.send_signal(signal.SIGINT)  # Ctrl-C: finish the jobs in hand, then exit
         assert worker.wait(30) == 0
@@ -150,3 +155,16 @@ def test_make_run_serves_with_a_consumer_and_stopping_it_stops_both(
         if launcher.poll() is None:
             launcher.kill()
         log.close()
+
+
+def test_a_consumer_sharing_its_session_leaves_the_session_s_group_alone():
+    """Lowering the session's group would lower every process of the session, the web
+    process too if someone started both from one shell."""
+    from eventhub.jobs.cli import AUTOGROUP, _lowest_autogroup
+
+    if not Path(AUTOGROUP).exists():
+        pytest.skip("this kernel does not group processes by session")
+    assert os.getsid(0) != os.getpid()  # pytest does not lead its session
+    before = Path(AUTOGROUP).read_text()
+    _lowest_autogroup()
+    assert Path(AUTOGROUP).read_text() == before
