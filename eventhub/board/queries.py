@@ -128,6 +128,7 @@ def kind_name(kind: ItemKind | str) -> str:
     return {
         ItemKind.INSIGHT: _("Insight"),
         ItemKind.RECOMMENDATION: _("Recommendation"),
+        ItemKind.FOLLOW_UP: _("Follow-up action"),
     }[ItemKind(kind)]
 
 

@@ -311,3 +311,15 @@ def test_room_message_links_to_the_board_item_it_fed(app, db, client, login_as, 
     db.session.commit()
     page = client.get(f"/e/{event.slug}/groups/wg1/room").get_data(as_text=True)
     assert f"/board/items/{item.id}" in page or f"item_id={item.id}" in page
+
+
+def test_a_follow_up_action_shows_on_the_board_and_its_page(board, client, login, db):
+    item = board.add(
+        kind="follow-up", text="Brief the envoys", audience=None, owner="The secretariat"
+    )
+    db.session.commit()
+    login(board.participant)
+    page = client.get(url(board)).get_data(as_text=True)
+    assert "WG1-A1" in page and "Follow-up action" in page and "Brief the envoys" in page
+    item_page = client.get(url(board, f"/items/{item.id}"))
+    assert item_page.status_code == 200 and "Follow-up action" in item_page.get_data(as_text=True)
