@@ -67,20 +67,3 @@ def change_data(version: BoardItemVersion) -> dict | None:
     if version.summary_key is None:
         return None
     return {"key": version.summary_key, "args": version.summary_args or {}}
-
-
-def version_data(version: BoardItemVersion, *, names: bool) -> dict:
-    data = {
-        "version": version.version,
-        "text": version.text,
-        "audience": version.audience,
-        "question": version.guiding_question.position if version.guiding_question else None,
-        "state": str(version.state),
-        "created_at": _iso(version.created_at),
-        # The editor's words; EventHub's own as data, for each reader's language.
-        "summary": version.summary,
-        "change": change_data(version),
-    }
-    if names:
-        data["editor"] = _person(version.editor)
-    return data
