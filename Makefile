@@ -36,7 +36,7 @@ translations: $(STAMP)
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d translations --statistics; fi
 
 translations-update: $(STAMP)
-	$(BIN)/pybabel extract -w 100 -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project EventHub .
+	$(BIN)/pybabel extract -w 100 -F babel.cfg -k _l -k lazy_gettext -c Translators: -o translations/messages.pot --no-location --sort-output --project EventHub .
 	@for lang in fr ar es ru; do \
 	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -w 100 -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import lxml.html
+
 from eventhub.board import participation, queries, service
 from eventhub.board.models import BoardItem, ItemState
 
@@ -149,6 +151,30 @@ def test_history_written_by_a_french_facilitator_reads_in_each_readers_language(
     login(board.participant2, english)
     page = english.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
     assert "Edited: text" in page and "proposed → agreed" in page and "Captured" in page
+
+
+def test_item_page_says_version_with_one_word_in_each_language(board, client, login, app, db):
+    # Arabic once said الإصدار in the history's links (a report's word) and النسخة around them.
+    item = board.add(text="Fund networks for five years")
+    service.edit_item(
+        board.facilitator, item, version=1, text="Fund networks for ten years", audience="Donors"
+    )
+    db.session.commit()
+    for language in ("en", "ar", "fr", "es", "ru"):
+        board.participant.language = language
+        db.session.commit()
+        reader = app.test_client()
+        login(board.participant, reader)
+        html = reader.get(url(board, f"/items/{item.id}")).get_data(as_text=True)
+        page = lxml.html.fromstring(html)
+        history = '//table[contains(@class, "board-history")]'
+        column = page.xpath(f'{history}//th[@scope="col"]')[0].text_content().strip()
+        links = [a.text_content() for a in page.xpath(f'{history}//th[@scope="row"]/a')]
+        heading = page.get_element_by_id("diff-heading").text_content()
+        assert links == [f"{column} 2", f"{column} 1"], language  # newest first
+        # The heading declines the word in Russian ("в версии"): its stem is the same.
+        assert column.lower()[:-1] in heading.lower(), (language, column, heading)
+        assert language != "ar" or "الإصدار" not in html
 
 
 def test_a_summary_the_editor_typed_reads_as_she_typed_it_in_every_language(
