@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from ..errors import Invalid
 from ..extensions import db
 from ..limits import load_board_json
+from ..problems import validation_problems
 from ..programme.models import Event, WorkingGroup
 from ..rooms.models import Message, Room, RoomKind
 from . import queries
@@ -103,13 +105,6 @@ class BoardFileIn(_KnownFieldsOnly):
     format: str
     version: int
     groups: list[GroupIn]
-
-
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "file"
 
 
 def _aware(value: datetime) -> datetime:
@@ -260,12 +255,20 @@ def parse_board_file(event: Event, raw: bytes | str) -> list[tuple[WorkingGroup,
     """Read and check an export; raise Invalid listing every problem, or return what to write."""
     try:
         data = load_board_json(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise Invalid(_("The file is not JSON: %(error)s", error=str(error))) from None
+    except json.JSONDecodeError as error:
+        raise Invalid(
+            _(
+                "The file is not JSON: it cannot be read from line %(line)s, column %(column)s.",
+                line=error.lineno,
+                column=error.colno,
+            )
+        ) from None
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid(_("The file is not JSON: it is not text in UTF-8.")) from None
     try:
         board = BoardFileIn.model_validate(data)
     except ValidationError as error:
-        problems = [f"{_path(e['loc'])}: {e['msg']}" for e in error.errors()]
+        problems = validation_problems(error)
         raise Invalid(_("The file is not a valid board export."), problems=problems) from None
     problems: list[str] = []
     if board.format != FORMAT:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timezone
+from datetime import UTC, date, datetime, timezone
 from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
 
 from ..errors import Invalid
+from ..problems import Problems, wrong_type
 
 # ---------------------------------------------------------------------------------------------
 # Local times in a zone
@@ -89,34 +90,8 @@ KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 Checker = Callable[["Problems", str, Any], Any]
 
 
-class Problems(list[str]):
-    def add(self, path: str, message: str) -> None:
-        self.append(f"{path}: {message}")
-
-
-def _describe(value: Any) -> str:
-    """What a TOML value is, in words a programme's author knows."""
-    if isinstance(value, bool):
-        return _("true/false")
-    if isinstance(value, int | float):
-        return _("a number (%(value)s)", value=value)
-    if isinstance(value, str):
-        return _("text (“%(value)s”)", value=value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, datetime):
-        return _("a date and time (%(value)s)", value=value.isoformat())
-    if isinstance(value, date):
-        return _("a date (%(value)s)", value=value.isoformat())
-    if isinstance(value, time):
-        return _("a time of day (%(value)s)", value=value.isoformat())
-    if isinstance(value, list):
-        return _("a list")
-    return _("a table")
-
-
 def _wrong_type(problems: Problems, path: str, expected: str, value: Any) -> Any:
-    problems.add(
-        path, _("expected %(expected)s, found %(found)s", expected=expected, found=_describe(value))
-    )
+    wrong_type(problems, path, expected, value)
     return BAD
 
 
