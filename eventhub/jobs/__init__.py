@@ -8,7 +8,7 @@ How to use it (reports, invites, reminders, deadlines all do it this way)::
     def send_reminder(procedure_id: int) -> dict | None:
         procedure = db.session.get(Procedure, procedure_id)
         if procedure is None:
-            raise GiveUp("the procedure was deleted")   # failed for good, no retry
+            raise GiveUp(f"procedure {procedure_id} is gone", JobReason.PROCEDURE_GONE)  # no retry
         ...                                   # db.session as usual (see "commit" below)
         return {"sent": 12}                   # optional: kept on the Job row as `result`
 
@@ -31,7 +31,10 @@ Rules:
   (commit yourself only what must stay recorded if a later step fails: each e-mail sent);
   if it raises, its work is rolled back, the row says `retrying` (with the error) while
   retries remain, then `failed`. `GiveUp` fails at once. Read `Job.state` (`JobState`),
-  `attempts`, `error`, `result` to show progress; `current_job()` inside a task is its row.
+  `attempts`, `result` to show progress; `current_job()` inside a task is its row. Why it
+  failed is `error_code` and `error_args` (a `JobReason`, worded in the reader's language by
+  `job_reason()`; give `GiveUp` one of yours, added to jobs/reasons.py) and `error`, the
+  exception's own text: technical detail, shown as such and only to organisers.
 - Calling a task directly raises TypeError; `task.run_here(...)` runs its code in this process
   (the command line does that), with no Job row.
 - `periodic(crontab(...))` runs a function on a schedule in the consumer.
@@ -60,10 +63,12 @@ from .queue import (
     periodic,
     task,
 )
+from .reasons import JobReason, job_reason
 
 __all__ = [
     "GiveUp",
     "Job",
+    "JobReason",
     "JobState",
     "Task",
     "crontab",
@@ -71,6 +76,7 @@ __all__ = [
     "enqueue_after_commit",
     "huey",
     "init_app",
+    "job_reason",
     "periodic",
     "task",
 ]

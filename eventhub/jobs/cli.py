@@ -8,11 +8,14 @@ import os
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import terminal_language
 from .models import Job, JobState
 from .queue import close_storage, huey
+from .reasons import job_reason
 
 
 def _idle_priority() -> None:
@@ -108,10 +111,14 @@ def jobs_command(failed: bool) -> None:
         click.echo(f"{state.value:>9}  {counts.get(state, 0)}")
     click.echo(f"in queue   {huey.pending_count()} (+{huey.scheduled_count()} scheduled)")
     if failed:
-        for job in db.session.scalars(
-            select(Job).where(Job.state == JobState.FAILED).order_by(Job.id.desc()).limit(20)
-        ):
-            click.echo(f"#{job.id} {job.name} ({job.finished_at:%Y-%m-%d %H:%M}Z): {job.error}")
+        with force_locale(terminal_language()):
+            for job in db.session.scalars(
+                select(Job).where(Job.state == JobState.FAILED).order_by(Job.id.desc()).limit(20)
+            ):
+                why = " ".join(
+                    filter(None, [job_reason(job.error_code, job.error_args), job.error])
+                )
+                click.echo(f"#{job.id} {job.name} ({job.finished_at:%Y-%m-%d %H:%M}Z): {why}")
 
 
 commands = [worker_command, jobs_command]

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..timestamps import utcnow
 from .models import Job, JobState
 from .queue import periodic, requeue, task, task_named
+from .reasons import JobReason
 
 log = logging.getLogger(__name__)
 
@@ -55,32 +56,27 @@ def sweep_stuck(limit: timedelta, *, now: datetime | None = None) -> dict:
     minutes = int(limit.total_seconds() // 60)
     counts = {"requeued": 0, "failed": 0}
     for job in stuck:
-        started = f"{job.started_at:%Y-%m-%d %H:%M} UTC"
         found = task_named(job.name)
         args = found.rerun(job) if found and found.rerun and job.attempts < MAX_RERUNS else None
         if args is not None:
-            requeue(
-                job,
-                found,
-                args,
-                f"Stuck: still running {minutes} min after it started ({started}); its consumer "
-                "stopped in the middle, so it was queued again (it is safe to run twice).",
-            )
+            requeue(job, found, args, JobReason.STUCK_REQUEUED, minutes=minutes)
             counts["requeued"] += 1
         else:
             job.state = JobState.FAILED
-            job.error = (
-                f"Stuck: still running {minutes} min after it started ({started}); its consumer "
-                "stopped in the middle (killed or crashed). Not run again: "
-                + (
-                    f"it already stopped a consumer {job.attempts} times."
-                    if found and found.rerun
-                    else "it may have done part of its work."
-                )
-            )
+            if found and found.rerun:
+                job.set_error(JobReason.STUCK_TOO_OFTEN, {"times": job.attempts})
+            else:
+                job.set_error(JobReason.STUCK_FAILED, {"minutes": minutes})
             job.finished_at = now
             counts["failed"] += 1
-        log.warning("job %s (%s): %s", job.id, job.name, job.error)
+        log.warning(
+            "job %s (%s): %s, still running %s min after it started (%s)",
+            job.id,
+            job.name,
+            job.error_code,
+            minutes,
+            job.started_at,
+        )
     db.session.flush()
     return counts
 

@@ -41,13 +41,21 @@ class Job(db.Model):
         default=JobState.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)
-    # The last failure: exception type and message (for organisers' lists and developers' logs).
+    # Why the last attempt failed: EventHub's own reason as a code and its values, worded in
+    # each reader's language (jobs/reasons.py)...
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_args: Mapped[dict | None] = mapped_column(JSON)
+    # ...and the technical detail, for developers: an exception's type and message, in English.
     error: Mapped[str | None] = mapped_column(Text)
     # What the task returned, when it returned a dict (e.g. the stored file's digest).
     result: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def set_error(self, code: str, values: dict | None = None, *, detail: str | None = None):
+        self.error_code, self.error_args = str(code), values or None
+        self.error = detail[:2000] if detail else None
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.name} {self.state}>"

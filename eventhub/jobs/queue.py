@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from ..extensions import db
 from ..timestamps import utcnow
 from .models import Job, JobState
+from .reasons import JobReason
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,15 @@ _current_job: ContextVar[int | None] = ContextVar("eventhub_current_job", defaul
 
 
 class GiveUp(Exception):
-    """Raised by a task that failed for good: no retry (a refused address, a deleted event)."""
+    """Raised by a task that failed for good: no retry (a refused address, a deleted event).
+
+    `reason` (a JobReason) and its values say why in each reader's language (jobs/reasons.py);
+    the message is the technical detail, for developers."""
+
+    def __init__(self, message: str, reason: str | None = None, **values) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 @dataclass
@@ -224,16 +233,22 @@ def _execute(fn: Callable, job_id: int, args: tuple, kwargs: dict, huey_task) ->
         except KeyboardInterrupt:
             # The consumer is stopping: Huey drops the task, so say so instead of "running".
             db.session.rollback()
-            _record_failure(job_id, RuntimeError("interrupted: the job consumer stopped"), True)
+            _record_failure(job_id, None, True)
             raise
         finally:
             _current_job.reset(token)
 
 
-def _record_failure(job_id: int, error: BaseException, last: bool) -> None:
+def _record_failure(job_id: int, error: Exception | None, last: bool) -> None:
+    """`error` None: the consumer stopped while the job ran."""
     job = db.session.get(Job, job_id)
     job.state = JobState.FAILED if last else JobState.RETRYING
-    job.error = f"{type(error).__name__}: {error}"[:2000]
+    if error is None:
+        job.set_error(JobReason.INTERRUPTED)
+    elif isinstance(error, GiveUp) and error.reason:
+        job.set_error(error.reason, error.values, detail=f"{type(error).__name__}: {error}")
+    else:
+        job.set_error(JobReason.UNEXPECTED, detail=f"{type(error).__name__}: {error}")
     if last:
         job.finished_at = utcnow()
     db.session.commit()
@@ -291,11 +306,11 @@ def task_named(name: str) -> Task | None:
     return _tasks.get(name)
 
 
-def requeue(job: Job, task: Task, args: tuple, reason: str) -> None:
+def requeue(job: Job, task: Task, args: tuple, reason: str, **values) -> None:
     """Queue `job` again, with the same row (pages that follow it keep following it), once the
-    current transaction commits; `reason` stays on the row until it runs."""
+    current transaction commits; `reason` (a JobReason) stays on the row until it runs."""
     job.state = JobState.QUEUED
-    job.error = reason[:2000]
+    job.set_error(reason, values)
     job.started_at = None
     db.session.flush()
     _pend(task, job.id, args, {}, eta=None, delay=None, priority=None)

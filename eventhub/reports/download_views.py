@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from ..errors import Invalid, NotFound
 from ..extensions import db, limiter, login_manager
-from ..jobs import Job, JobState
+from ..jobs import Job, JobState, job_reason
 from ..permissions import may
 from ..programme.models import Event
 from ..programme.service import event_by_slug
@@ -161,6 +161,9 @@ def _status(event: Event, job: Job, wanted: builds.Wanted) -> dict:
         ),
     }
     status = {"state": job.state.value, "message": messages[job.state], "file_url": None}
+    # Why the last attempt failed, in her language: EventHub's reason, never the exception's text.
+    failing = job.state in (JobState.RETRYING, JobState.FAILED)
+    status["reason"] = job_reason(job.error_code, job.error_args) if failing else ""
     file_id = (job.result or {}).get("file") if job.state == JobState.DONE else None
     if file_id is not None:
         status["file_url"] = url_for("reports.stored_file", slug=event.slug, file_id=file_id)
@@ -191,6 +194,8 @@ def build(slug: str, job_id: int):
         job=job,
         wanted=wanted,
         status=_status(event, job, wanted),
+        # The exception's own words, for whoever runs the event to pass on to the developers.
+        detail=job.error if may(current_user, "event.manage", event) else None,
         again_url=_again_url(event, wanted),
         report_url=url_for(
             "reports.report",

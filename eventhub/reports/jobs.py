@@ -10,7 +10,7 @@ from huey import crontab
 from sqlalchemy import select
 
 from ..extensions import db
-from ..jobs import GiveUp, periodic, task
+from ..jobs import GiveUp, JobReason, periodic, task
 from ..programme.models import Event
 from . import formats, silence, store
 from .builds import Wanted, builder_fingerprint, stored
@@ -37,7 +37,7 @@ def build_file(event_id: int, version: int | None, fmt: str, language: str) -> d
     version in one format and language; store it unless the same file is stored already."""
     event = db.session.get(Event, event_id)
     if event is None:
-        raise GiveUp(f"event {event_id} no longer exists")
+        raise GiveUp(f"event {event_id} no longer exists", JobReason.EVENT_GONE)
     if version is None:
         data, edition = collect(event), Edition()
         data_hash = content_hash(data)
@@ -48,7 +48,11 @@ def build_file(event_id: int, version: int | None, fmt: str, language: str) -> d
             )
         )
         if row is None:
-            raise GiveUp(f"event {event_id} has no report version {version}")
+            raise GiveUp(
+                f"event {event_id} has no report version {version}",
+                JobReason.NO_SUCH_VERSION,
+                version=version,
+            )
         data, edition, data_hash = row.report, row.edition, row.content_hash
     wanted = Wanted(event_id, version, data_hash, fmt, language)
     found = stored(wanted)

@@ -15,6 +15,9 @@ async function poll() {
   }
   section.dataset.state = status.state;
   section.querySelector("[data-build-message]").textContent = status.message;
+  const reason = section.querySelector("[data-build-reason]");
+  reason.textContent = status.reason || "";
+  reason.hidden = !status.reason;
   if (status.file_url) {
     const link = section.querySelector("[data-build-file]");
     link.href = status.file_url;
