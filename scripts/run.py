@@ -32,10 +32,10 @@ def shared_cpu(environ: dict[str, str]) -> dict[str, str]:
     """The settings that put the web process and the consumer on one CPU, the last this
     process may use, unless either is set already, or the consumer runs several jobs at once.
 
-    On a small virtual machine a busy vCPU slows the others (docs/performance.md): sharing the
-    web process's CPU under SCHED_IDLE, a report build takes only the time the web process
-    leaves there, and never slows it through the other vCPUs. When no room is live that is the
-    whole CPU, and a build never uses more than one."""
+    Sharing the web process's CPU under SCHED_IDLE, a report build takes only the time the web
+    process leaves there and stays off the other CPUs: the rooms kept their idle p99 while a
+    PDF built (docs/performance.md). When no room is live that is the whole CPU, and a build
+    never uses more than one."""
     if any(environ.get(f"EVENTHUB_{name}_CPUS") for name in ("WEB", "JOBS")):
         return {}
     if int(environ.get("EVENTHUB_JOBS_WORKERS") or 1) > 1:
