@@ -138,6 +138,13 @@ class Config:
     # p99 rose x2.1 while a PDF built beside it; under SCHED_IDLE x1.46 (docs/performance.md).
     # Off on a machine whose web processes keep every core busy, or the jobs would wait.
     JOBS_IDLE_PRIORITY = _env_bool("JOBS_IDLE_PRIORITY", True)
+    # CPUs (a Linux CPU list: "1", "0-3"; unset or "any": wherever the scheduler likes) for the
+    # web process (read by wsgi.py) and for consumers and their workers. A consumer on the
+    # web process's own CPU, under SCHED_IDLE, builds only in the time the web process leaves
+    # there, and the room's p99 stayed at its idle figure while a PDF built (eventhub/cpus.py).
+    # `make run` does that when both are unset (scripts/run.py).
+    WEB_CPUS = _env("WEB_CPUS")
+    JOBS_CPUS = _env("JOBS_CPUS")
     # Rows of finished jobs are removed after this many days.
     JOBS_KEEP_DAYS = _env_int("JOBS_KEEP_DAYS", 30)
     # Sent and failed mail is kept this many days, then only as a delivery record; mail still

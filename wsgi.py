@@ -36,11 +36,16 @@ import gc  # noqa: E402
 import logging  # noqa: E402
 import sqlite3  # noqa: E402
 
-from eventhub import create_app, extensions  # noqa: E402
+from eventhub import cpus, create_app, extensions  # noqa: E402
 from eventhub.extensions import db, socketio  # noqa: E402
 
 # The configuration must not disagree with the library patched above.
 app = create_app(ASYNC_MODE=ASYNC_MODE)
+
+try:
+    PINNED = cpus.pin("EVENTHUB_WEB_CPUS", app.config["WEB_CPUS"])
+except cpus.CpuListError as error:
+    raise SystemExit(str(error)) from None
 
 # One loop serves every socket, so a full garbage collection stalls every delivery behind it:
 # it was most of the rooms' 99th-percentile latency (docs/performance.md). Objects made while
@@ -155,5 +160,6 @@ if __name__ == "__main__":
     if socketio.async_mode != ASYNC_MODE:
         raise SystemExit(f"Socket.IO runs in {socketio.async_mode!r} mode, not {ASYNC_MODE!r}")
     checkpoint_off_the_loop()
-    print(f"EventHub serving on http://{host}:{port} ({ASYNC_MODE})", flush=True)
+    where = f", on CPU {cpus.describe(PINNED)}" if PINNED else ""
+    print(f"EventHub serving on http://{host}:{port} ({ASYNC_MODE}{where})", flush=True)
     serve(host, port)

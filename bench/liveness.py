@@ -10,7 +10,10 @@ One run, in interleaved phases: a working-group room of 200 members each sending
 
 It prints, per phase, the room's delivery p99 and the event page's p99, and the ratio of the
 building figures to the idle ones (the target: at most 1.5). The server is `python wsgi.py`
-(gevent) with one job consumer (`flask worker`), as `make run` starts them, on an SQLite file.
+(gevent) with one job consumer (`flask worker`), as `make run` starts them (on one CPU, the
+web process's, where the machine has several: `--placement shared`), on an SQLite file;
+`--placement free` lets the scheduler place both, `--placement split` gives the web process a
+CPU of its own and everything else the others.
 
     .venv/bin/python bench/liveness.py                      # 2 rounds of 60 s per phase
     .venv/bin/python bench/liveness.py --rounds 3 --duration 45 --members 200
@@ -39,6 +42,16 @@ from bench.rooms import PASSWORD, Server, free_port, sign_in  # noqa: E402
 
 PYTHON = sys.executable
 FORMATS = ("html", "md", "docx", "pdf")
+
+
+def make_run_placement() -> dict[str, str]:
+    """The CPU settings `make run` gives the web process and the consumer (scripts/run.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_run", PROJECT_DIR / "scripts" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.shared_cpu(dict(os.environ))
 
 
 def prepare(database_url: str, members: int, groups: int, items: int) -> int:
@@ -282,14 +295,19 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4, help="load-generator processes")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
-        "--pin",
-        action="store_true",
-        help="the web process on CPU 0; the consumer, the load generator and the page probe on "
-        "the others (a core of its own for the live loop, as a production machine gives it)",
+        "--placement",
+        choices=("shared", "free", "split"),
+        default="shared",
+        help="shared: the web process and the consumer on one CPU, as `make run` places them; "
+        "free: wherever the scheduler likes; split: the web process on CPU 0, the consumer, "
+        "the load generator and the page probe on the others",
     )
+    parser.add_argument("--pin", action="store_true", help="the same as --placement split")
     args = parser.parse_args()
+    if args.pin:
+        args.placement = "split"
     ncpu = os.cpu_count() or 1
-    args.web_cpus = {0} if args.pin and ncpu >= 2 else None
+    args.web_cpus = {0} if args.placement == "split" and ncpu >= 2 else None
     args.rest_cpus = set(range(1, ncpu)) if args.web_cpus else None
     if args.rest_cpus:
         os.sched_setaffinity(0, args.rest_cpus)  # this process (the probes) and its children
@@ -313,6 +331,14 @@ def main() -> int:
         "EVENTHUB_JOBS_URL": f"sqlite:///{workdir / 'jobs.sqlite'}",
         "EVENTHUB_REPORT_FILES_DIR": str(workdir / "report-files"),
     }
+    if args.placement == "shared":
+        env.update(make_run_placement())
+    else:
+        env["EVENTHUB_JOBS_CPUS"] = env["EVENTHUB_WEB_CPUS"] = "any"
+    log(
+        f"placement {args.placement}: web process on CPU {env.get('EVENTHUB_WEB_CPUS', 'any')}, "
+        f"consumer on CPU {env.get('EVENTHUB_JOBS_CPUS', 'any')}"
+    )
     consumer_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
     with (workdir / "worker.log").open("w") as worker_log:
         consumer = subprocess.Popen(

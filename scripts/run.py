@@ -28,10 +28,31 @@ def _die_with_parent() -> None:
         pass  # not Linux: Ctrl-C still stops both through this process
 
 
-def _start(args: list[str]) -> subprocess.Popen:
+def shared_cpu(environ: dict[str, str]) -> dict[str, str]:
+    """The settings that put the web process and the consumer on one CPU, the last this
+    process may use, unless either is set already, or the consumer runs several jobs at once.
+
+    Sharing the web process's CPU under SCHED_IDLE, a report build takes only the time the web
+    process leaves there and stays off the other CPUs: the rooms kept their idle p99 while a
+    PDF built (docs/performance.md). When no room is live that is the whole CPU, and a build
+    never uses more than one."""
+    if any(environ.get(f"EVENTHUB_{name}_CPUS") for name in ("WEB", "JOBS")):
+        return {}
+    if int(environ.get("EVENTHUB_JOBS_WORKERS") or 1) > 1:
+        return {}
+    if (environ.get("EVENTHUB_JOBS_IDLE_PRIORITY") or "on").lower() in {"0", "false", "no", "off"}:
+        return {}  # at the same priority the build would compete for the web process's CPU
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return {}
+    cpu = str(max(os.sched_getaffinity(0)))
+    return {"EVENTHUB_WEB_CPUS": cpu, "EVENTHUB_JOBS_CPUS": cpu}
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         args,
         cwd=PROJECT_DIR,
+        env=env,
         # Ctrl-C reaches this process only; it stops the children in order.
         start_new_session=True,
         preexec_fn=_die_with_parent,
@@ -61,15 +82,23 @@ def main() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, request_stop)
     python = sys.executable
+    sharing = shared_cpu(dict(os.environ))
+    env = {**os.environ, **sharing}
     children = {
-        "web": _start([python, "wsgi.py"]),
-        "worker": _start([python, "-m", "flask", "--app", "eventhub", "worker"]),
+        "web": _start([python, "wsgi.py"], env),
+        "worker": _start([python, "-m", "flask", "--app", "eventhub", "worker"], env),
     }
     print(
         f"web process {children['web'].pid}, job consumer {children['worker'].pid}; "
         "Ctrl-C stops both",
         flush=True,
     )
+    if sharing:
+        print(
+            f"both on CPU {sharing['EVENTHUB_WEB_CPUS']}: report builds take only the time the "
+            "web process leaves (EVENTHUB_JOBS_CPUS=any to let them run anywhere)",
+            flush=True,
+        )
     status = 0
     try:
         while not stop_requested:

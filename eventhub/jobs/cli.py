@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from .. import cpus
 from ..extensions import db
 from ..i18n import terminal_language
 from .models import Job, JobState
@@ -78,7 +79,11 @@ def worker_command(workers: int | None, worker_type: str | None, periodic: bool)
     config = current_app.config
     if huey.immediate:
         raise click.ClickException("EVENTHUB_JOBS_IMMEDIATE is set: jobs run in the web process")
-    # Lowered before the workers fork, so every one of them inherits it.
+    # Pinned and lowered before the workers fork, so every one of them inherits it.
+    try:
+        pinned = cpus.pin("EVENTHUB_JOBS_CPUS", config["JOBS_CPUS"])
+    except cpus.CpuListError as error:
+        raise click.ClickException(str(error)) from None
     if config["JOBS_NICE"]:
         os.nice(max(0, min(19, config["JOBS_NICE"])))
     if config["JOBS_IDLE_PRIORITY"]:
@@ -95,7 +100,7 @@ def worker_command(workers: int | None, worker_type: str | None, periodic: bool)
     )
     click.echo(
         f"EventHub job consumer: {consumer.workers} {consumer.worker_type} worker(s) on "
-        f"{type(huey.storage).__name__}",
+        f"{type(huey.storage).__name__}" + (f", on CPU {cpus.describe(pinned)}" if pinned else ""),
         err=True,
     )
     consumer.run()

@@ -52,10 +52,11 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
     job = enqueue_after_commit(purge_finished_jobs, 30)
     db.session.commit()
     log = (tmp_path / "worker.log").open("w")
+    cpu = max(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "eventhub", "worker", "--workers", "2"],
         cwd=PROJECT_DIR,
-        env=_environment(queued_app),
+        env=_environment(queued_app, EVENTHUB_JOBS_CPUS=str(cpu) if cpu is not None else "any"),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # as `make run` starts it: a session, and its group, of its own
@@ -74,6 +75,8 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
             assert os.getpriority(os.PRIO_PROCESS, pid) == deferring
             if hasattr(os, "SCHED_IDLE"):  # Linux: only CPU time nothing else wants
                 assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+            if cpu is not None:  # on the CPU EVENTHUB_JOBS_CPUS names, workers too
+                assert os.sched_getaffinity(pid) == {cpu}
         # Where the kernel groups by session, the consumer's group weighs least too.
         group = Path(f"/proc/{worker.pid}/autogroup")
         if group.exists():
@@ -84,6 +87,22 @@ def test_flask_worker_runs_queued_jobs_in_process_workers(queued_app, tmp_path):
         log.close()
     output = (tmp_path / "worker.log").read_text()
     assert "2 process worker(s)" in output and "Consumer exiting" in output
+    if cpu is not None:
+        assert f"on CPU {cpu}" in output
+
+
+def test_a_consumer_refuses_to_start_on_a_cpu_list_it_cannot_use(queued_app):
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "eventhub", "worker"],
+        cwd=PROJECT_DIR,
+        env=_environment(queued_app, EVENTHUB_JOBS_CPUS="1-"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "EVENTHUB_JOBS_CPUS='1-': expected CPU numbers" in result.stderr
+    assert "worker(s)" not in result.stderr
 
 
 def _children(pid: int) -> list[int]:
@@ -145,6 +164,12 @@ def test_make_run_serves_with_a_consumer_and_stopping_it_stops_both(
         job = enqueue_after_commit(purge_finished_jobs, 30)
         db.session.commit()
         assert wait_for(job.id, {JobState.DONE}, timeout=60).result == {"purged": 1}
+        # On a machine with several CPUs both share one: builds take what the web leaves.
+        allowed = os.sched_getaffinity(0)
+        if len(allowed) > 1:
+            for pid in children:
+                assert os.sched_getaffinity(pid) == {max(allowed)}
+            assert f"both on CPU {max(allowed)}" in (tmp_path / "run.log").read_text()
         launcher.send_signal(stop_signal)
         assert launcher.wait(30) == 0
         deadline = time.monotonic() + 10
