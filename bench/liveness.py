@@ -337,7 +337,9 @@ def main() -> int:
         env["EVENTHUB_JOBS_CPUS"] = env["EVENTHUB_WEB_CPUS"] = "any"
     log(
         f"placement {args.placement}: web process on CPU {env.get('EVENTHUB_WEB_CPUS', 'any')}, "
-        f"consumer on CPU {env.get('EVENTHUB_JOBS_CPUS', 'any')}"
+        f"consumer on CPU {env.get('EVENTHUB_JOBS_CPUS', 'any')} with "
+        f"{env.get('EVENTHUB_JOBS_WORKERS', os.environ.get('EVENTHUB_JOBS_WORKERS', '1'))} "
+        "worker(s)"
     )
     consumer_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
     with (workdir / "worker.log").open("w") as worker_log:

@@ -30,12 +30,14 @@ def _die_with_parent() -> None:
 
 def shared_cpu(environ: dict[str, str]) -> dict[str, str]:
     """The settings that put the web process and the consumer on one CPU, the last this
-    process may use, unless either is set already, or the consumer runs several jobs at once.
+    process may use, unless either is set already, or several workers are asked for (to build
+    on several CPUs at once).
 
     Sharing the web process's CPU under SCHED_IDLE, a report build takes only the time the web
     process leaves there and stays off the other CPUs: the rooms kept their idle p99 while a
     PDF built (docs/performance.md). When no room is live that is the whole CPU, and a build
-    never uses more than one."""
+    never uses more than one. Two workers share it, so that a Word or Markdown draft is not
+    kept waiting behind a PDF that takes a minute beside a live room."""
     if any(environ.get(f"EVENTHUB_{name}_CPUS") for name in ("WEB", "JOBS")):
         return {}
     if int(environ.get("EVENTHUB_JOBS_WORKERS") or 1) > 1:
@@ -45,7 +47,10 @@ def shared_cpu(environ: dict[str, str]) -> dict[str, str]:
     if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
         return {}
     cpu = str(max(os.sched_getaffinity(0)))
-    return {"EVENTHUB_WEB_CPUS": cpu, "EVENTHUB_JOBS_CPUS": cpu}
+    sharing = {"EVENTHUB_WEB_CPUS": cpu, "EVENTHUB_JOBS_CPUS": cpu}
+    if not environ.get("EVENTHUB_JOBS_WORKERS"):
+        sharing["EVENTHUB_JOBS_WORKERS"] = "2"
+    return sharing
 
 
 def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen:

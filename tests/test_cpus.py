@@ -106,7 +106,10 @@ def test_make_run_puts_the_web_process_and_one_consumer_on_the_same_cpu():
     if len(allowed) < 2:
         pytest.skip("one CPU: nothing to choose")
     last = str(max(allowed))
-    assert _make_run().shared_cpu({}) == {"EVENTHUB_WEB_CPUS": last, "EVENTHUB_JOBS_CPUS": last}
+    shared = {"EVENTHUB_WEB_CPUS": last, "EVENTHUB_JOBS_CPUS": last}
+    # Two workers there, so that a quick draft does not wait for a PDF to finish.
+    assert _make_run().shared_cpu({}) == {**shared, "EVENTHUB_JOBS_WORKERS": "2"}
+    assert _make_run().shared_cpu({"EVENTHUB_JOBS_WORKERS": "1"}) == shared
 
 
 @pytest.mark.parametrize(

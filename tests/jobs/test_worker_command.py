@@ -169,7 +169,9 @@ def test_make_run_serves_with_a_consumer_and_stopping_it_stops_both(
         if len(allowed) > 1:
             for pid in children:
                 assert os.sched_getaffinity(pid) == {max(allowed)}
-            assert f"both on CPU {max(allowed)}" in (tmp_path / "run.log").read_text()
+            output = (tmp_path / "run.log").read_text()
+            assert f"both on CPU {max(allowed)}" in output
+            assert "2 process worker(s)" in output, output
         launcher.send_signal(stop_signal)
         assert launcher.wait(30) == 0
         deadline = time.monotonic() + 10
