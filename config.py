@@ -152,7 +152,8 @@ class Config:
     OUTBOX_KEEP_DAYS = _env_int("OUTBOX_KEEP_DAYS", 30)
     # A job still "running" this long after it started lost its consumer (killed, crashed): a
     # sweep every 5 minutes fails it, or queues it again when it is safe to run twice (report
-    # builds). Longer than the longest job (a 5 x 200-item PDF: about 2 minutes here).
+    # builds). Longer than the longest job (a 5 x 200-item PDF: about 2 minutes here). Not a
+    # job whose process still runs on the sweeping consumer's machine (jobs/runner.py).
     JOBS_STUCK_MINUTES = _env_int("JOBS_STUCK_MINUTES", 30)
     # Built report files, stored by content (a directory every web process and consumer
     # reaches: a shared file system when there are several machines). Unset: instance/.

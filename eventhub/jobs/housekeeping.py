@@ -15,6 +15,7 @@ from ..timestamps import utcnow
 from .models import Job, JobState
 from .queue import periodic, requeue, task, task_named
 from .reasons import JobReason
+from .runner import alive
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,11 @@ def sweep_stuck(limit: timedelta, *, now: datetime | None = None) -> dict:
     """Jobs still "running" `limit` after they started: the consumer running them was killed
     or crashed (a job that ends, even badly, says so on its row). Those whose task is safe to
     run again (`task(rerun=...)`: report builds) are queued again, the others failed with an
-    error that says what happened. How many of each."""
+    error that says what happened. How many of each.
+
+    Not a job whose process still runs on this machine: it is slow, or gets no CPU (a build on
+    the web process's CPU waits while the web process keeps it full). Run elsewhere, only the
+    time limit can tell."""
     now = now or utcnow()
     stuck = db.session.scalars(
         select(Job)
@@ -54,8 +59,14 @@ def sweep_stuck(limit: timedelta, *, now: datetime | None = None) -> dict:
         .order_by(Job.id)
     ).all()
     minutes = int(limit.total_seconds() // 60)
-    counts = {"requeued": 0, "failed": 0}
+    counts = {"requeued": 0, "failed": 0, "alive": 0}
     for job in stuck:
+        if alive(job.runner):
+            counts["alive"] += 1
+            log.info(
+                "job %s (%s) has run %s min so far, in %s", job.id, job.name, minutes, job.runner
+            )
+            continue
         found = task_named(job.name)
         args = found.rerun(job) if found and found.rerun and job.attempts < MAX_RERUNS else None
         if args is not None:

@@ -52,6 +52,9 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The process running it ("host:pid:start", jobs/runner.py): a job whose process still runs
+    # is slow, or starved of CPU, not stuck.
+    runner: Mapped[str | None] = mapped_column(String(300))
 
     def set_error(self, code: str, values: dict | None = None, *, detail: str | None = None):
         self.error_code, self.error_args = str(code), values or None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from ..extensions import db
 from ..timestamps import utcnow
+from . import runner
 from .models import Job, JobState
 from .reasons import JobReason
 
@@ -204,6 +205,7 @@ def _execute(fn: Callable, job_id: int, args: tuple, kwargs: dict, huey_task) ->
         job.state = JobState.RUNNING
         job.attempts += 1
         job.started_at = utcnow()
+        job.runner = runner.identity()
         db.session.commit()
         token = _current_job.set(job_id)
         try:
@@ -311,7 +313,7 @@ def requeue(job: Job, task: Task, args: tuple, reason: str, **values) -> None:
     current transaction commits; `reason` (a JobReason) stays on the row until it runs."""
     job.state = JobState.QUEUED
     job.set_error(reason, values)
-    job.started_at = None
+    job.started_at = job.runner = None
     db.session.flush()
     _pend(task, job.id, args, {}, eta=None, delay=None, priority=None)
 

@@ -37,6 +37,8 @@ _rooms: dict[int, dict[str, tuple[int, str]]] = {}
 announce: Callable[[int], None] | None = None
 # room id -> the token of the timer that will announce it (one pending timer per room)
 _due: dict[int, object] = {}
+# room id -> the people (ids) of the list this process last sent there
+_sent: dict[int, frozenset[int]] = {}
 
 
 class SharedPresence:
@@ -97,13 +99,17 @@ class SharedPresence:
 
     def notice_changes(self) -> list[int]:
         """Mark changed the rooms with sockets here whose people changed since the last beat (a
-        worker died; or a list sent by another worker crossed one sent from here on the way)."""
+        worker died), or whose last list from here is not who is there now: a list read here
+        before a change on another worker can reach the room after that worker's own list, and
+        a reader may have pruned a late worker's people that its next beat restated."""
         with _lock:
             local = list(_rooms)
         different = []
         for room_id in local:
             now = frozenset(self.people(room_id))
-            if self._seen.get(room_id, now) != now:
+            with _lock:
+                last_sent = _sent.get(room_id, now)
+            if self._seen.get(room_id, now) != now or last_sent != now:
                 different.append(room_id)
             self._seen[room_id] = now
         for room_id in different:
@@ -175,6 +181,7 @@ def leave(room_id: int, sid: str) -> bool:
         del sids[sid]
         if not sids:
             del _rooms[room_id]
+            _sent.pop(room_id, None)
     if store := shared():
         store.leave(room_id, [sid])
     return True
@@ -188,6 +195,7 @@ def leave_all(sid: str) -> list[int]:
             del _rooms[room_id][sid]
             if not _rooms[room_id]:
                 del _rooms[room_id]
+                _sent.pop(room_id, None)
     if left and (store := shared()):
         for room_id in left:
             store.leave(room_id, [sid])
@@ -267,11 +275,19 @@ def _announce(room_id: int) -> None:
         announce(room_id)
 
 
+def sent(room_id: int, people: list[dict]) -> None:
+    """Note the list this process has just sent the room (`announce` calls it): with several
+    workers, a beat sends the list again if the room's people are no longer those."""
+    with _lock:
+        _sent[room_id] = frozenset(person["id"] for person in people)
+
+
 def clear() -> None:
     """Forget everything of this process (tests, and a process that starts over)."""
     with _lock:
         _rooms.clear()
         _due.clear()
+        _sent.clear()
         for store in _shared.values():
             store.stop_heartbeat()
         _shared.clear()

@@ -148,7 +148,9 @@ def _start_removal_sweep(_person: Person) -> None:
 
 def _announce_presence(room_id: int) -> None:
     """Everyone in the room gets the whole list (called by presence.changed, coalesced)."""
-    socketio.emit("presence", presence_of(room_id), to=channel(room_id))
+    listed = presence_of(room_id)
+    socketio.emit("presence", listed, to=channel(room_id))
+    presence.sent(room_id, listed["people"])
 
 
 presence.announce = _announce_presence

@@ -402,3 +402,31 @@ def test_a_wave_of_joins_on_both_workers_ends_with_everyone_in_every_list(
     finally:
         for w in joining:
             w.member.disconnect()
+
+
+def test_a_worker_whose_last_list_is_not_who_is_there_sends_it_again_at_its_next_beat(
+    app, redis_url, monkeypatch
+):
+    """A list read here before someone joined on the other worker can reach the room after
+    that worker's own list; the room's people have not changed between this worker's beats,
+    so only comparing with what it sent heals the room's screens."""
+    from eventhub.rooms import presence
+
+    store = presence.SharedPresence(redis_url, ttl=10, worker=f"w-{uuid.uuid4().hex}")
+    room_id = 900_000 + uuid.uuid4().int % 100_000
+    told: list[int] = []
+    monkeypatch.setattr(presence, "changed", told.append)
+    try:
+        with presence._lock:
+            presence._rooms[room_id] = {"sid-here": (1, "Amina")}
+        store.beat()
+        store.enter(room_id, "sid-there", 2, "Bea")  # on the other worker, as far as it matters
+        assert store.notice_changes() == [] and told == []  # first beat: nothing to compare
+        presence.sent(room_id, [{"id": 1, "name": "Amina"}])  # read before Bea was there
+        assert store.notice_changes() == [room_id] and told == [room_id]
+        # Its next list has everyone: nothing more to send.
+        presence.sent(room_id, [{"id": 1, "name": "Amina"}, {"id": 2, "name": "Bea"}])
+        assert store.notice_changes() == [] and told == [room_id]
+    finally:
+        store.redis.delete(store._room_key(room_id), store._worker_key(store.worker))
+        presence.clear()
