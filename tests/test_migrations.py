@@ -198,3 +198,61 @@ def test_delivery_reasons_written_in_english_become_codes_and_back(tmp_path):
 def test_delivery_reasons_written_in_english_become_codes_and_back_on_postgresql():
     with _new_postgres_database() as url:
         _delivery_reasons_become_codes_and_back(url)
+
+
+# What a job's `error` held before EventHub's own reasons were codes: (code, values, error).
+OLD_JOB_ERRORS = {
+    "Stuck: still running 30 min after it started (2030-03-05 10:00 UTC); its consumer stopped "
+    "in the middle, so it was queued again (it is safe to run twice).": (
+        "stuck-requeued",
+        {"minutes": 30},
+        None,
+    ),
+    "Stuck: still running 45 min after it started (2030-03-05 10:00 UTC); its consumer stopped "
+    "in the middle (killed or crashed). Not run again: it may have done part of its work.": (
+        "stuck-failed",
+        {"minutes": 45},
+        None,
+    ),
+    "Stuck: still running 30 min after it started (2030-03-05 10:00 UTC); its consumer stopped "
+    "in the middle (killed or crashed). Not run again: it already stopped a consumer 3 "
+    "times.": ("stuck-too-often", {"times": 3}, None),
+    "RuntimeError: interrupted: the job consumer stopped": ("interrupted", None, None),
+    "GiveUp: event 7 has no report version 2": (
+        "no-such-version",
+        {"version": 2},
+        "GiveUp: event 7 has no report version 2",
+    ),
+    # An exception's own words stay, as the technical detail.
+    "RuntimeError: Pango is not installed": (
+        "unexpected",
+        None,
+        "RuntimeError: Pango is not installed",
+    ),
+}
+
+
+def test_job_errors_written_in_english_become_codes(tmp_path):
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+    with app.app_context():
+        upgrade(revision="dc537a4504a6")
+        with db.engine.begin() as connection:
+            for error in OLD_JOB_ERRORS:
+                connection.execute(
+                    text(
+                        "INSERT INTO job (name, state, attempts, error, created_at) "
+                        "VALUES ('t', 'failed', 1, :error, '2030-03-05 10:00:00')"
+                    ),
+                    {"error": error},
+                )
+        upgrade(revision="5f1c2a9d7e30")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT error_code, error_args, error FROM job ORDER BY id")
+            )
+            found = [
+                (code, json.loads(args) if args else None, error) for code, args, error in rows
+            ]
+        assert found == list(OLD_JOB_ERRORS.values())
+        downgrade(revision="dc537a4504a6")
+        db.engine.dispose()
