@@ -336,8 +336,18 @@ class RoomMember:
     def disconnect(self) -> None:
         """Leave, and stop reconnecting: `sio.disconnect()` alone leaves a client whose server
         died retrying forever in a thread of its own, whose `random.random()` calls (its
-        reconnection jitter) then land inside other tests' Hypothesis draws."""
+        reconnection jitter) then land inside other tests' Hypothesis draws.
+
+        A reconnection that has just begun lists itself as reconnecting before its task is
+        recorded on the client, and `shutdown()` then has nothing to stop: ask again until it
+        has stopped (a test failed that way on a loaded machine)."""
+        from socketio import base_client
+
         self.sio.shutdown()
+        deadline = time.monotonic() + 10
+        while self.sio in base_client.reconnecting_clients and time.monotonic() < deadline:
+            time.sleep(0.02)
+            self.sio.shutdown()
 
 
 class PresenceWatcher:
