@@ -143,7 +143,8 @@ def _build_of(event: Event, job_id: int) -> tuple[Job, builds.Wanted]:
 
 
 def _status(event: Event, job: Job, wanted: builds.Wanted) -> dict:
-    """What the build page and its script show: the state, a sentence, and the file when ready."""
+    """What the build page and its script show: the state, a heading and a sentence for it, and
+    the file when ready."""
     fmt = wanted.format.upper()
     messages = {
         JobState.QUEUED: _("Waiting for its turn: the %(format)s file is queued.", format=fmt),
@@ -160,7 +161,18 @@ def _status(event: Event, job: Job, wanted: builds.Wanted) -> dict:
             format=fmt,
         ),
     }
-    status = {"state": job.state.value, "message": messages[job.state], "file_url": None}
+    if job.state == JobState.DONE:
+        heading = _("Your download is ready")
+    elif job.state == JobState.FAILED:
+        heading = _("The download could not be prepared")
+    else:
+        heading = _("Preparing your download")
+    status = {
+        "state": job.state.value,
+        "heading": heading,
+        "message": messages[job.state],
+        "file_url": None,
+    }
     # Why the last attempt failed, in her language: EventHub's reason, never the exception's text.
     failing = job.state in (JobState.RETRYING, JobState.FAILED)
     status["reason"] = job_reason(job.error_code, job.error_args) if failing else ""

@@ -14,6 +14,11 @@ async function poll() {
     return;
   }
   section.dataset.state = status.state;
+  const heading = document.querySelector("[data-build-heading]");
+  if (heading && status.heading && heading.textContent !== status.heading) {
+    document.title = document.title.replace(heading.textContent, status.heading);
+    heading.textContent = status.heading;
+  }
   section.querySelector("[data-build-message]").textContent = status.message;
   const reason = section.querySelector("[data-build-reason]");
   reason.textContent = status.reason || "";

@@ -52,6 +52,7 @@ def test_a_draft_download_queues_a_build_whose_page_shows_progress_then_the_file
     assert page.status_code == 200
     html = lxml.html.fromstring(page.data)
     assert "queued" in html.xpath("string(//*[@data-build-message])")
+    assert html.xpath("string(//h1[@data-build-heading])") == "Preparing your download"
     assert html.xpath("//*[@data-build-ready]/@hidden") == [""]
     assert html.xpath("//noscript/meta[@http-equiv='refresh']")  # asks again without JS
     status = client.get(build_page + "/status").get_json()
@@ -66,11 +67,15 @@ def test_a_draft_download_queues_a_build_whose_page_shows_progress_then_the_file
         wait_for(job_id, {JobState.DONE})
     status = client.get(build_page + "/status").get_json()
     assert status["state"] == "done" and "ready" in status["message"]
+    # The page no longer says it is preparing the file (report-build.js sets the heading).
+    assert status["heading"] == "Your download is ready"
     file = client.get(status["file_url"])
     assert file.status_code == 200
     assert "WG1-R1" in file.get_data(as_text=True)
     html = lxml.html.fromstring(client.get(build_page).data)
     assert html.xpath("//a[@data-build-file]/@href") == [status["file_url"]]
+    assert html.xpath("string(//h1[@data-build-heading])") == "Your download is ready"
+    assert html.xpath("string(//title)").startswith("Your download is ready")
     assert not html.xpath("//noscript/meta")
     # The draft has not changed: the next download's job reads the boards (the request does
     # not), finds the same data and hands out the stored file, building nothing.
@@ -103,6 +108,7 @@ def test_a_build_that_fails_says_so_and_offers_to_try_again(
     assert failed.error == "RuntimeError: Pango is not installed"
     html = lxml.html.fromstring(client.get(build_page).data)
     assert "could not be built" in html.xpath("string(//*[@data-build-message])")
+    assert html.xpath("string(//h1[@data-build-heading])") == "The download could not be prepared"
     again = html.xpath("//*[@data-build-failed]//a/@href")[0]
     assert client.get(again).headers["Location"] != build_page  # a new build
 
