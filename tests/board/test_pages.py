@@ -154,7 +154,7 @@ def test_history_written_by_a_french_facilitator_reads_in_each_readers_language(
 
 
 def test_item_page_says_version_with_one_word_in_each_language(board, client, login, app, db):
-    # Arabic once said الإصدار in the history's links (a report's word) and النسخة around them.
+    # Arabic once said الإصدار in the history's links (the report's word then) and النسخة around them.
     item = board.add(text="Fund networks for five years")
     service.edit_item(
         board.facilitator, item, version=1, text="Fund networks for ten years", audience="Donors"
