@@ -47,13 +47,14 @@ def wrong_type(problems: Problems, path: str, expected: str, value: Any) -> None
     )
 
 
-def path_of(loc: tuple) -> str:
-    """pydantic's location of a value as the file's path: ("groups", 0, "key") → groups[0].key."""
+def path_of(loc: tuple, whole: str | None = None) -> str:
+    """pydantic's location of a value as the file's path: ("groups", 0, "key") → groups[0].key;
+    `whole` (by default "file") for a problem with the whole of it."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     # Translators: the place of a problem that is in the whole file rather than in one field.
-    return out or _("file")
+    return out or whole or _("file")
 
 
 # What a value of each of pydantic's types looks like in a JSON file.
@@ -98,10 +99,28 @@ _EXPECTED = {
 }
 
 
+# pydantic's error kinds worded whatever their values: (the value, pydantic's context) -> words.
+_WORDED = {
+    "missing": lambda value, ctx: _("missing; this field is required here"),
+    "string_too_long": lambda value, ctx: _(
+        "is %(length)d characters long; shorten it to at most %(max)d",
+        length=len(value),
+        max=ctx["max_length"],
+    ),
+    "greater_than_equal": lambda value, ctx: _(
+        "is %(value)s; it must be %(min)s or more", value=value, min=ctx["ge"]
+    ),
+    "greater_than": lambda value, ctx: _(
+        "is %(value)s; it must be more than %(min)s", value=value, min=ctx["gt"]
+    ),
+    "extra_forbidden": lambda value, ctx: _("is not a field this takes; remove it"),
+}
+
+
 def _message(error: dict) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "missing":
-        return _("missing; this field is required here")
+    if kind in _WORDED:
+        return _WORDED[kind](value, ctx)
     if kind in _EXPECTED:
         return _(
             "expected %(expected)s, found %(found)s",
@@ -110,16 +129,8 @@ def _message(error: dict) -> str:
         )
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return _("is empty; write some text between the quotes")
-    if kind == "string_too_long":
-        return _(
-            "is %(length)d characters long; shorten it to at most %(max)d",
-            length=len(value),
-            max=ctx["max_length"],
-        )
     if kind == "too_short" and ctx.get("min_length") == 1:
         return _("is an empty list; it needs at least one entry")
-    if kind == "greater_than_equal":
-        return _("is %(value)s; it must be %(min)s or more", value=value, min=ctx["ge"])
     if kind == "enum":
         # ctx["expected"] is "'a', 'b' or 'c'": the values, without pydantic's English "or".
         choices = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
@@ -131,9 +142,10 @@ def _message(error: dict) -> str:
     return _("is not valid here (technical details: %(detail)s)", detail=error["msg"])
 
 
-def validation_problems(error: ValidationError) -> Problems:
-    """Each of pydantic's errors as a problem by its path in the file, in the reader's language."""
+def validation_problems(error: ValidationError, whole: str | None = None) -> Problems:
+    """Each of pydantic's errors as a problem by its path in the file (or in whatever `whole`
+    names), in the reader's language."""
     problems = Problems()
     for e in error.errors():
-        problems.add(path_of(e["loc"]), _message(e))
+        problems.add(path_of(e["loc"], whole), _message(e))
     return problems

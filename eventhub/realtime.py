@@ -32,6 +32,7 @@ from socketio.exceptions import ConnectionRefusedError
 from .accounts.sessions import parse_session_id, token_hash
 from .errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from .extensions import db, socketio
+from .problems import path_of, validation_problems
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,13 @@ def error_ack(error: DomainError) -> dict:
 
 
 def _validation_message(error: ValidationError) -> Invalid:
-    fields = sorted({".".join(str(p) for p in e["loc"]) or "payload" for e in error.errors()})
-    problems = [
-        f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in error.errors()
-    ]
+    """Each problem by its field, in her language (as a file's are: eventhub/problems.py)."""
+    # Translators: the place of a problem that is in the whole of a request, not in one field.
+    whole = _("request")
+    fields = sorted({path_of(e["loc"], whole) for e in error.errors()})
     return Invalid(
-        _("This request is malformed (%(fields)s).", fields=", ".join(fields)), problems=problems
+        _("This request is malformed (%(fields)s).", fields=", ".join(fields)),
+        problems=list(validation_problems(error, whole)),
     )
 
 

@@ -256,3 +256,28 @@ def test_every_invalid_ack_lists_its_problems(db, room, other_group, joined):
     ack = emit(ps, "send", "not an object")
     assert ack["error"] == "invalid" and ack["problems"] == [ack["message"]]
     assert nothing_stored(db)
+
+
+@pytest.mark.parametrize(
+    ("language", "wrong_type", "extra"),
+    [
+        ("fr", "attendu", "n’est pas un champ"),
+        ("ar", "والموجود", "ليس حقلًا"),
+    ],
+)
+def test_a_malformed_request_lists_its_problems_in_her_language(
+    db, room, member, group, language, wrong_type, extra
+):
+    """Not pydantic's English ("Input should be a valid string", "Extra inputs are not
+    permitted"): the same words a programme file's problems use."""
+    _person, sock = member("participant", group, display_name="Noor", language=language)
+    emit(sock, "join", {"room": room.id})
+    received(sock)
+    ack = emit(sock, "send", {"room": room.id, "body": "hi", "client_id": 7, "admin": True})
+    assert ack["ok"] is False and ack["error"] == "invalid"
+    problems = dict(p.split(": ", 1) for p in ack["problems"])
+    assert set(problems) == {"client_id", "admin"}
+    assert wrong_type in problems["client_id"]
+    assert extra in problems["admin"]
+    assert not any("Input should" in p or "Extra inputs" in p for p in ack["problems"])
+    assert nothing_stored(db)
