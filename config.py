@@ -12,11 +12,16 @@ def _env(name: str, default=None):
     return os.environ.get(f"EVENTHUB_{name}", default)
 
 
+def is_true(value: str) -> bool:
+    """How every on/off setting reads (scripts/run.py reads them the same way)."""
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = _env(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return is_true(value)
 
 
 def _env_int(name: str, default: int) -> int:

@@ -15,6 +15,10 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from config import is_true  # noqa: E402  (after the path: the settings read as the app reads them)
+
 STOP_TIMEOUT = float(os.environ.get("EVENTHUB_RUN_STOP_TIMEOUT", "10"))
 PR_SET_PDEATHSIG = 1
 
@@ -42,7 +46,7 @@ def shared_cpu(environ: dict[str, str]) -> dict[str, str]:
         return {}
     if int(environ.get("EVENTHUB_JOBS_WORKERS") or 1) > 1:
         return {}
-    if (environ.get("EVENTHUB_JOBS_IDLE_PRIORITY") or "on").lower() in {"0", "false", "no", "off"}:
+    if not is_true(environ.get("EVENTHUB_JOBS_IDLE_PRIORITY", "on")):
         return {}  # at the same priority the build would compete for the web process's CPU
     if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
         return {}

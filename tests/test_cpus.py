@@ -119,6 +119,7 @@ def test_make_run_puts_the_web_process_and_one_consumer_on_the_same_cpu():
         {"EVENTHUB_JOBS_CPUS": "any"},
         {"EVENTHUB_JOBS_WORKERS": "3"},  # several builds at once want several CPUs
         {"EVENTHUB_JOBS_IDLE_PRIORITY": "off"},  # it would compete for the web process's CPU
+        {"EVENTHUB_JOBS_IDLE_PRIORITY": "disabled"},  # read as the consumer reads it: off
     ],
 )
 def test_make_run_leaves_the_cpus_alone_when_told_or_when_sharing_would_hurt(environ):
