@@ -48,37 +48,48 @@ def _spoil(items):
     del items[1]["versions"][0]["created_at"]
 
 
-def test_a_bad_board_file_in_french_names_each_field_and_imports_nothing(board_file, runner, db):
+@pytest.mark.parametrize(
+    ("locale", "said", "unsaid"),
+    [
+        (
+            "fr_FR",
+            [
+                "Le fichier n’est pas un export de tableau valide.",
+                "groups[0].items[0].text: est vide",
+                "groups[0].items[0].number: attendu",
+                "three",
+                "groups[0].items[1].state: ",
+                "n’est pas une valeur connue",
+                "proposed, agreed",
+                "groups[0].items[1].versions[0].created_at: manquant",
+            ],
+            ["insight, recommendation"],  # the states are listed, not the kinds
+        ),
+        (
+            "ar_EG",
+            [
+                "الملف ليس تصديرًا صالحًا للوحة.",
+                "groups[0].items[0].text: فارغ",
+                "groups[0].items[0].number: المتوقَّع",
+                "groups[0].items[1].state: «finished» ليست قيمة نعرفها",
+                "groups[0].items[1].versions[0].created_at: مفقود",
+            ],
+            [],
+        ),
+    ],
+)
+def test_a_bad_board_file_names_each_field_in_her_language_and_imports_nothing(
+    board_file, runner, db, locale, said, unsaid
+):
     board, spoiled = board_file
     before = _texts(db)
-    result = _import(runner, board, spoiled(_spoil), "fr_FR")
+    result = _import(runner, board, spoiled(_spoil), locale)
     assert result.exit_code == 1
     out = result.output
-    assert "Le fichier n’est pas un export de tableau valide." in out
-    assert "groups[0].items[0].text: est vide" in out
-    assert "groups[0].items[0].number: attendu" in out and "three" in out
-    assert "groups[0].items[1].state: " in out and "n’est pas une valeur connue" in out
-    assert "insight, recommendation" not in out  # the states are listed, not the kinds
-    assert "proposed, agreed" in out
-    assert "groups[0].items[1].versions[0].created_at: manquant" in out
-    for english in ("Field required", "String should", "Input should", "valid integer"):
-        assert english not in out
-    assert _texts(db) == before
-
-
-def test_a_bad_board_file_in_arabic_names_each_field_and_imports_nothing(board_file, runner, db):
-    board, spoiled = board_file
-    before = _texts(db)
-    result = _import(runner, board, spoiled(_spoil), "ar_EG")
-    assert result.exit_code == 1
-    out = result.output
-    assert "الملف ليس تصديرًا صالحًا للوحة." in out
-    assert "groups[0].items[0].text: فارغ" in out
-    assert "groups[0].items[0].number: المتوقَّع" in out
-    assert "groups[0].items[1].state: «finished» ليست قيمة نعرفها" in out
-    assert "groups[0].items[1].versions[0].created_at: مفقود" in out
-    for english in ("Field required", "String should", "Input should", "valid integer"):
-        assert english not in out
+    for words in said:
+        assert words in out
+    for words in [*unsaid, "Field required", "String should", "Input should", "valid integer"]:
+        assert words not in out
     assert _texts(db) == before
 
 
